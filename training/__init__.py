@@ -1,0 +1,83 @@
+"""The training platform: a Flask application built by create_app()."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config, config_from_environment
+from training.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    config_class = config_class or config_from_environment()
+    if hasattr(config_class, "validate"):
+        config_class.validate()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    Path(app.instance_path).mkdir(exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_templates(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_access_control(app)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+
+    from training.accounts.services import load_user_from_session
+
+    login_manager.user_loader(load_user_from_session)
+
+
+def register_blueprints(app: Flask) -> None:
+    from training import accounts, admin, demo, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(demo.bp)
+
+
+def register_templates(app: Flask) -> None:
+    from training.navigation import navigation_links
+    from training.timeutils import french_date, french_datetime
+
+    app.jinja_env.filters["french_date"] = french_date
+    app.jinja_env.filters["french_datetime"] = french_datetime
+    app.jinja_env.globals["navigation_links"] = navigation_links
+    app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
+    app.jinja_env.globals["service_tagline"] = app.config["SERVICE_TAGLINE"]
+
+
+def register_error_handlers(app: Flask) -> None:
+    from training.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from training.security_headers import register_security_headers as register
+
+    register(app)
+
+
+def register_access_control(app: Flask) -> None:
+    from training.accounts.access import enforce_access
+
+    app.before_request(enforce_access)

@@ -1,0 +1,7 @@
+"""Accounts: sign-up, e-mail confirmation, log-in, passwords, profile, roles and reference data."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from training.accounts import cli, views  # noqa: E402, F401

@@ -1,0 +1,39 @@
+"""`flask users …`: account commands for operators."""
+
+import click
+import sqlalchemy as sa
+
+from training.accounts import bp, services
+from training.accounts.models import Profession, Role, Territory
+from training.extensions import db
+from training.timeutils import utcnow
+
+bp.cli.short_help = "Gérer les comptes."
+bp.cli.name = "users"
+
+
+@bp.cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Administrateur", help="Nom affiché.")
+@click.password_option(help="Mot de passe (demandé s'il n'est pas donné).")
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create the first administrator, or make an existing account administrator."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        try:
+            user = services.register_user(
+                email=email,
+                full_name=name,
+                password=password,
+                profession=db.session.scalar(sa.select(Profession).filter_by(code="autre")),
+                territory=db.session.scalar(sa.select(Territory).filter_by(code="autre")),
+                role=Role.ADMIN,
+            )
+        except services.AccountError as error:
+            raise click.ClickException(str(error)) from None
+        user.email_confirmed_at = utcnow()
+        click.echo(f"Compte administrateur créé : {user.email}")
+    else:
+        services.change_role(None, user, Role.ADMIN)
+        click.echo(f"{user.email} est maintenant administrateur.")
+    db.session.commit()

@@ -1,0 +1,132 @@
+"""Account forms, with French messages."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from training.accounts import services
+from training.accounts.passwords import password_problem
+
+REQUIRED = "Ce champ est obligatoire."
+EMAIL_FORMAT = "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."
+
+
+def _email_field(label: str = "Adresse électronique") -> EmailField:
+    return EmailField(
+        label,
+        validators=[InputRequired(REQUIRED), Length(max=254), Email(EMAIL_FORMAT)],
+        description="Format attendu : nom@domaine.fr",
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def _check_password_policy(_form, field) -> None:
+    if problem := password_problem(field.data or ""):
+        raise ValidationError(problem)
+
+
+def _new_password_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired(REQUIRED), _check_password_policy],
+        description="Au moins 12 caractères. Une phrase facile à retenir convient très bien.",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ReferenceChoicesMixin:
+    """Profession and territory choices read from the reference data, never hard-coded."""
+
+    def load_reference_choices(self) -> None:
+        self.profession_id.choices = [(p.id, p.name) for p in services.list_professions()]
+        self.territory_id.choices = [(t.id, t.name) for t in services.list_territories()]
+
+
+def _profession_field() -> SelectField:
+    return SelectField("Profession", coerce=int, validators=[InputRequired(REQUIRED)])
+
+
+def _territory_field() -> SelectField:
+    return SelectField("Territoire d'exercice", coerce=int, validators=[InputRequired(REQUIRED)])
+
+
+def _full_name_field() -> StringField:
+    return StringField(
+        "Nom et prénom",
+        validators=[InputRequired(REQUIRED), Length(max=200)],
+        description="Tel qu'il apparaîtra sur vos attestations.",
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def _organisation_field() -> StringField:
+    return StringField(
+        "Structure ou service (facultatif)",
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "organization"},
+    )
+
+
+class SignupForm(ReferenceChoicesMixin, FlaskForm):
+    email = _email_field()
+    full_name = _full_name_field()
+    profession_id = _profession_field()
+    territory_id = _territory_field()
+    organisation = _organisation_field()
+    password = _new_password_field("Mot de passe")
+    password_confirmation = PasswordField(
+        "Confirmez le mot de passe",
+        validators=[
+            InputRequired(REQUIRED),
+            EqualTo("password", "Les deux mots de passe ne sont pas identiques."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    consent = BooleanField(
+        "J'ai lu la politique de confidentialité et j'accepte le traitement de mes données.",
+        validators=[InputRequired("Vous devez accepter la politique de confidentialité.")],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        "Mot de passe",
+        validators=[InputRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password_field("Nouveau mot de passe")
+    password_confirmation = PasswordField(
+        "Confirmez le nouveau mot de passe",
+        validators=[
+            InputRequired(REQUIRED),
+            EqualTo("password", "Les deux mots de passe ne sont pas identiques."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField(
+        "Mot de passe actuel",
+        validators=[InputRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ProfileForm(ReferenceChoicesMixin, FlaskForm):
+    full_name = _full_name_field()
+    profession_id = _profession_field()
+    territory_id = _territory_field()
+    organisation = _organisation_field()
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token, for POST buttons (log out, resend a link)."""

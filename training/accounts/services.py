@@ -1,0 +1,250 @@
+"""Account rules: sign-up, authentication, confirmation, passwords, profile, roles, reference data.
+
+Functions flush but never commit: the view or command that calls them commits once.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from training.accounts import tokens
+from training.accounts.models import Profession, Role, Territory, User
+from training.accounts.passwords import hash_password, password_problem, verify_password
+from training.audit.services import record_event
+from training.extensions import db
+from training.timeutils import utcnow
+
+
+class AccountError(Exception):
+    """A rule was broken; the message is French and can be shown to the user."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def load_user_from_session(session_id: str) -> User | None:
+    """Flask-Login's loader: the session holds "id:token", and a rotated token logs out."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token:
+        return None
+    return user
+
+
+def register_user(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    profession: Profession,
+    territory: Territory,
+    organisation: str | None = None,
+    role: Role = Role.LEARNER,
+) -> User:
+    """Create an unconfirmed account; refuse a used e-mail (in any case) or a weak password."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise AccountError("Un compte existe déjà avec cette adresse électronique.")
+    if problem := password_problem(password):
+        raise AccountError(problem)
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        password_hash=hash_password(password),
+        role=role.value,
+        profession=profession,
+        territory=territory,
+        organisation=(organisation or "").strip() or None,
+        consented_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the password matches; None otherwise, at the same cost whether or not the
+    e-mail exists, so that the answer tells nothing about which accounts exist."""
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def email_confirmation_token(user: User) -> str:
+    return tokens.make_token(user, tokens.CONFIRM_EMAIL)
+
+
+def password_reset_token(user: User) -> str:
+    return tokens.make_token(user, tokens.RESET_PASSWORD)
+
+
+def _user_from_token(token: str, purpose: str, max_age_setting: str) -> User:
+    payload = tokens.read_token(token, purpose, current_app.config[max_age_setting])
+    user = db.session.get(User, payload.get("user"))
+    if not tokens.token_matches_user(payload, user, purpose):
+        raise tokens.InvalidTokenError()
+    return user
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address confirmed; confirming twice is harmless."""
+    user = _user_from_token(token, tokens.CONFIRM_EMAIL, "EMAIL_CONFIRMATION_MAX_AGE")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def user_for_password_reset(token: str) -> User:
+    return _user_from_token(token, tokens.RESET_PASSWORD, "PASSWORD_RESET_MAX_AGE")
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Replace the password and end every other session of this user."""
+    if problem := password_problem(new_password):
+        raise AccountError(problem)
+    user.password_hash = hash_password(new_password)
+    user.rotate_session_token()
+    db.session.flush()
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Use a reset link once: the new hash invalidates the link. Also confirms the address,
+    since following the link proves the user reads that mailbox."""
+    user = user_for_password_reset(token)
+    set_password(user, new_password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("Le mot de passe actuel est incorrect.")
+    set_password(user, new_password)
+
+
+def update_profile(
+    user: User,
+    *,
+    full_name: str,
+    profession: Profession,
+    territory: Territory,
+    organisation: str | None,
+) -> None:
+    user.full_name = full_name.strip()
+    user.profession = profession
+    user.territory = territory
+    user.organisation = (organisation or "").strip() or None
+    db.session.flush()
+
+
+def change_role(actor: User | None, user: User, role: Role) -> None:
+    """Give `user` a new role, recorded in the audit log; an admin cannot demote themself,
+    so that the platform never loses its last administrator by accident."""
+    if user.role == role.value:
+        return
+    if actor is not None and actor.id == user.id:
+        raise AccountError("Vous ne pouvez pas modifier votre propre rôle.")
+    previous = user.role
+    user.role = role.value
+    db.session.flush()
+    record_event(actor, "user.role_changed", "user", user.id, previous=previous, new=role.value)
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    query: str = ""
+    role: str = ""
+    territory_id: int | None = None
+    profession_id: int | None = None
+
+
+def search_users(filters: UserFilter, page: int, per_page: int):
+    """A page of accounts matching the filters, newest first (a flask_sqlalchemy Pagination)."""
+    statement = sa.select(User).order_by(User.created_at.desc(), User.id.desc())
+    if filters.query:
+        pattern = f"%{filters.query.strip().lower()}%"
+        statement = statement.where(
+            sa.or_(User.email.like(pattern), sa.func.lower(User.full_name).like(pattern))
+        )
+    if filters.role:
+        statement = statement.where(User.role == filters.role)
+    if filters.territory_id:
+        statement = statement.where(User.territory_id == filters.territory_id)
+    if filters.profession_id:
+        statement = statement.where(User.profession_id == filters.profession_id)
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def list_professions() -> list[Profession]:
+    return list(
+        db.session.scalars(sa.select(Profession).order_by(Profession.position, Profession.name))
+    )
+
+
+def list_territories() -> list[Territory]:
+    return list(
+        db.session.scalars(
+            sa.select(Territory).order_by(
+                Territory.is_pilot.desc(), Territory.position, Territory.name
+            )
+        )
+    )
+
+
+def save_territory(
+    territory: Territory | None, *, name: str, code: str, is_pilot: bool, actor: User | None
+) -> Territory:
+    """Create (territory=None) or update a territory; names and codes stay unique.
+
+    The code of an existing territory never changes: exports and statistics refer to it."""
+    name = name.strip()
+    code = territory.code if territory is not None else code.strip().lower()
+    clash = db.session.scalar(
+        sa.select(Territory).where(sa.or_(Territory.name == name, Territory.code == code))
+    )
+    if clash is not None and clash is not territory:
+        raise AccountError("Un territoire porte déjà ce nom ou ce code.")
+    if territory is None:
+        territory = Territory(position=0)
+        db.session.add(territory)
+    territory.name, territory.code, territory.is_pilot = name, code, is_pilot
+    db.session.flush()
+    record_event(actor, "territory.saved", "territory", territory.id, name=name, pilot=is_pilot)
+    return territory
+
+
+def save_profession(
+    profession: Profession | None, *, name: str, code: str, actor: User | None
+) -> Profession:
+    """Create (profession=None) or update a profession; names and codes stay unique.
+
+    The code of an existing profession never changes: course files (`audiences`) refer to it."""
+    name = name.strip()
+    code = profession.code if profession is not None else code.strip().lower()
+    clash = db.session.scalar(
+        sa.select(Profession).where(sa.or_(Profession.name == name, Profession.code == code))
+    )
+    if clash is not None and clash is not profession:
+        raise AccountError("Une profession porte déjà ce nom ou ce code.")
+    if profession is None:
+        profession = Profession(position=100)
+        db.session.add(profession)
+    profession.name, profession.code = name, code
+    db.session.flush()
+    record_event(actor, "profession.saved", "profession", profession.id, name=name)
+    return profession

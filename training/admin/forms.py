@@ -1,0 +1,67 @@
+"""Administration forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SearchField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from training.accounts.forms import REQUIRED
+from training.accounts.models import ROLE_LABELS, Role
+
+CODE_RULE = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    message="Le code ne contient que des minuscules sans accent, des chiffres et des tirets.",
+)
+
+
+class AccountFilterForm(FlaskForm):
+    """Read from the query string (GET), hence no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField("Rechercher (nom ou adresse)", validators=[Optional(), Length(max=100)])
+    role = SelectField("Rôle", validators=[Optional()])
+    territory = SelectField(
+        "Territoire", coerce=lambda v: int(v) if v else None, validators=[Optional()]
+    )
+    profession = SelectField(
+        "Profession", coerce=lambda v: int(v) if v else None, validators=[Optional()]
+    )
+
+    def load_choices(self, professions, territories) -> None:
+        self.role.choices = [("", "Tous les rôles")] + [(r.value, ROLE_LABELS[r]) for r in Role]
+        self.territory.choices = [("", "Tous les territoires")] + [
+            (t.id, t.name) for t in territories
+        ]
+        self.profession.choices = [("", "Toutes les professions")] + [
+            (p.id, p.name) for p in professions
+        ]
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        "Rôle",
+        choices=[(r.value, ROLE_LABELS[r]) for r in Role],
+        validators=[InputRequired(REQUIRED)],
+    )
+
+
+class TerritoryForm(FlaskForm):
+    name = StringField("Nom", validators=[InputRequired(REQUIRED), Length(max=120)])
+    code = StringField(
+        "Code",
+        description="Identifiant stable utilisé dans les exports, par exemple « lyon ». "
+        "Il ne peut plus être modifié ensuite.",
+        validators=[InputRequired(REQUIRED), Length(max=40), CODE_RULE],
+    )
+    is_pilot = BooleanField("Territoire pilote du plan national")
+
+
+class ProfessionForm(FlaskForm):
+    name = StringField("Nom", validators=[InputRequired(REQUIRED), Length(max=120)])
+    code = StringField(
+        "Code",
+        description="Identifiant stable utilisé dans les fichiers de cours (audiences). "
+        "Il ne peut plus être modifié ensuite.",
+        validators=[InputRequired(REQUIRED), Length(max=40), CODE_RULE],
+    )

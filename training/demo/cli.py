@@ -1,0 +1,48 @@
+"""The demo loader: idempotent, safe to run on every start of the development server."""
+
+import click
+import sqlalchemy as sa
+
+from training.accounts import services
+from training.accounts.models import Profession, Role, Territory
+from training.demo import bp
+from training.extensions import db
+from training.timeutils import utcnow
+
+DEMO_PASSWORD = "demonstration-traite-2026"  # noqa: S105
+DEMO_ACCOUNTS = (
+    ("admin@demo.formation.local", "Alice Administratrice", Role.ADMIN, "autre", "paris"),
+    ("formateur@demo.formation.local", "Fabien Formateur", Role.TRAINER, "magistrat", "bordeaux"),
+    ("miprof@demo.formation.local", "Maud Observatrice", Role.MONITOR, "autre", "paris"),
+    ("apprenant@demo.formation.local", "Amina Apprenante", Role.LEARNER, "enseignant", "marseille"),
+)
+
+
+def load_demo_accounts() -> list[tuple[str, Role, bool]]:
+    """Create the demo accounts that do not exist yet; returns (email, role, created)."""
+    result = []
+    for email, name, role, profession_code, territory_code in DEMO_ACCOUNTS:
+        if services.find_user_by_email(email) is not None:
+            result.append((email, role, False))
+            continue
+        user = services.register_user(
+            email=email,
+            full_name=name,
+            password=DEMO_PASSWORD,
+            profession=db.session.scalar(sa.select(Profession).filter_by(code=profession_code)),
+            territory=db.session.scalar(sa.select(Territory).filter_by(code=territory_code)),
+            role=role,
+        )
+        user.email_confirmed_at = utcnow()
+        result.append((email, role, True))
+    return result
+
+
+@bp.cli.command("demo")
+def demo_command() -> None:
+    """Load the demo accounts (and, once available, the course catalogue)."""
+    accounts = load_demo_accounts()
+    db.session.commit()
+    click.echo("Comptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ") :")
+    for email, role, created in accounts:
+        click.echo(f"  {role.label:<22} {email}{'' if created else ' (déjà présent)'}")
