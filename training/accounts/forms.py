@@ -8,13 +8,17 @@ from training.accounts import services
 from training.accounts.passwords import password_problem
 
 REQUIRED = "Ce champ est obligatoire."
+INVALID_CHOICE = "Choisissez une option de la liste."
 EMAIL_FORMAT = "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."
 
 
-def _email_field(label: str = "Adresse électronique") -> EmailField:
+def _email_field(label: str = "Adresse électronique", *, check_format: bool = True) -> EmailField:
+    validators = [InputRequired(REQUIRED), Length(max=254)]
+    if check_format:
+        validators.append(Email(EMAIL_FORMAT))
     return EmailField(
         label,
-        validators=[InputRequired(REQUIRED), Length(max=254), Email(EMAIL_FORMAT)],
+        validators=validators,
         description="Format attendu : nom@domaine.fr",
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
@@ -34,6 +38,28 @@ def _new_password_field(label: str) -> PasswordField:
     )
 
 
+class RequiredSelectField(SelectField):
+    """A required drop-down list whose first option is an empty placeholder.
+
+    The form macro renders « Sélectionner une option » first (a required <select> must start
+    with an empty option to be valid HTML), so a person makes a choice instead of keeping
+    the first item. Choosing nothing then reads « Ce champ est obligatoire. » alone.
+    """
+
+    def __init__(self, label: str, **kwargs) -> None:
+        kwargs.setdefault("validators", [InputRequired(REQUIRED)])
+        super().__init__(
+            label,
+            invalid_choice_message=INVALID_CHOICE,
+            invalid_value_message=INVALID_CHOICE,
+            **kwargs,
+        )
+
+    def pre_validate(self, form) -> None:
+        if self.raw_data:
+            super().pre_validate(form)
+
+
 class ReferenceChoicesMixin:
     """Profession and territory choices read from the reference data, never hard-coded."""
 
@@ -43,11 +69,11 @@ class ReferenceChoicesMixin:
 
 
 def _profession_field() -> SelectField:
-    return SelectField("Profession", coerce=int, validators=[InputRequired(REQUIRED)])
+    return RequiredSelectField("Profession", coerce=int)
 
 
 def _territory_field() -> SelectField:
-    return SelectField("Territoire d'exercice", coerce=int, validators=[InputRequired(REQUIRED)])
+    return RequiredSelectField("Territoire d'exercice", coerce=int)
 
 
 def _full_name_field() -> StringField:
@@ -89,7 +115,9 @@ class SignupForm(ReferenceChoicesMixin, FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = _email_field()
+    #: Any stored address may log in: the format check refuses reserved domains such as
+    #: `.local`, which the demo accounts use; a wrong address gets the usual message.
+    email = _email_field(check_format=False)
     password = PasswordField(
         "Mot de passe",
         validators=[InputRequired(REQUIRED)],

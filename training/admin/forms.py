@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from training.accounts.forms import REQUIRED
+from training.accounts.forms import REQUIRED, RequiredSelectField
 from training.accounts.models import ROLE_LABELS, Role
 
 CODE_RULE = Regexp(
@@ -39,11 +39,7 @@ class AccountFilterForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(
-        "Rôle",
-        choices=[(r.value, ROLE_LABELS[r]) for r in Role],
-        validators=[InputRequired(REQUIRED)],
-    )
+    role = RequiredSelectField("Rôle", choices=[(r.value, ROLE_LABELS[r]) for r in Role])
 
 
 class TerritoryForm(FlaskForm):

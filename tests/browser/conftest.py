@@ -1,0 +1,164 @@
+"""Fixtures of the browser journeys: the server, its mailbox, Chromium, and `journey`.
+
+See docs/tests-navigateur.md. Every test in this folder is marked `browser`.
+"""
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from .audit import DESKTOP, SessionAudit
+from .journey import Journey
+from .live_server import LiveServer
+from .mailbox import Mailbox
+
+#: The flags the brief asks for: no sandbox (root, containers), nothing fetched in the background.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+AUDIT_KEY = pytest.StashKey[SessionAudit]()
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def _missing(what: str) -> None:
+    """In CI a missing tool fails the run; elsewhere the browser tests are skipped."""
+    if _in_ci():
+        pytest.fail(f"{what} (CI=true: browser tests may not be skipped)", pytrace=False)
+    pytest.skip(what)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    folder = Path(__file__).parent
+    for item in items:
+        if folder in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """Debian's Chromium, found the way the Makefile finds it (never a downloaded build)."""
+    found = os.environ.get("CHROMIUM") or next(
+        filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None
+    )
+    if not found:
+        _missing("Chromium introuvable : `make test` installe le paquet Debian chromium")
+    return found
+
+
+@pytest.fixture(scope="session")
+def java_executable() -> str | None:
+    found = shutil.which("java")
+    if not found and _in_ci():
+        pytest.fail("Java introuvable : le validateur HTML (vnu) en a besoin", pytrace=False)
+    return found
+
+
+@pytest.fixture(scope="session")
+def session_audit(request: pytest.FixtureRequest, java_executable) -> Iterator[SessionAudit]:
+    """Collects every page checked; validates their HTML in one vnu call at the end."""
+    audit = SessionAudit(update_doc_captures=os.environ.get("UPDATE_DOC_CAPTURES") == "1")
+    request.config.stash[AUDIT_KEY] = audit
+    yield audit
+    if java_executable is None:
+        audit.validator_note = "HTML non validé : Java est introuvable (make test l'installe)."
+        return
+    errors = audit.validate_html(java_executable)
+    assert not errors, f"Nu Html Checker: {len(errors)} error(s)\n" + "\n".join(errors)
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path_factory.mktemp("site"), mail_port=mailbox.port)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable: str) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_executable, args=CHROMIUM_FLAGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_journey(
+    request: pytest.FixtureRequest,
+    browser: Browser,
+    live_site: LiveServer,
+    session_audit: SessionAudit,
+) -> Iterator[Callable[[str], Journey]]:
+    """Open another person's tab (own cookies): `admin = new_journey("admin")`."""
+    journeys: list[Journey] = []
+
+    def open_journey(person: str = "") -> Journey:
+        context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+        name = request.node.name + (f"-{person}" if person else "")
+        journeys.append(Journey(context, live_site.url, session_audit, name))
+        return journeys[-1]
+
+    yield open_journey
+    try:
+        failed = getattr(request.node, "journey_failed", False)
+        if not failed:
+            for journey in journeys:
+                journey.assert_all_pages_checked()
+    finally:
+        for journey in journeys:
+            journey.context.close()
+    if getattr(request.node, "journey_failed", False):
+        print(f"Server log (last lines):\n{live_site.log_tail()}")
+
+
+@pytest.fixture
+def journey(new_journey: Callable[[str], Journey]) -> Journey:
+    """The person whose journey the test tells."""
+    return new_journey("")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.journey_failed = True
+    return report
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    audit = config.stash.get(AUDIT_KEY, None)
+    if audit is None:
+        return
+    terminalreporter.section("Parcours navigateur")
+    terminalreporter.write_line(
+        f"{len(audit.pages)} pages contrôlées (axe-core, 320 px, zoom 200 %) ; "
+        f"captures dans {audit.results_dir / 'captures'}"
+    )
+    if audit.validator_note:
+        terminalreporter.write_line(audit.validator_note)
+    for warning in audit.validator_warnings:
+        terminalreporter.write_line(f"vnu (avertissement) : {warning}")

@@ -1,0 +1,89 @@
+"""Steps that many journeys share, written as a person does them: links, buttons, labels."""
+
+import re
+import uuid
+
+from playwright.sync_api import Page, expect
+
+from training.demo.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+from .journey import Journey
+from .mailbox import Mailbox, link_in
+
+#: The demo accounts that `flask demo` created on the server, by role value.
+DEMO_EMAILS = {role.value: email for email, _name, role, _profession, _territory in DEMO_ACCOUNTS}
+PASSWORD = "une phrase facile à retenir, difficile à deviner"
+
+
+def new_email(first_name: str) -> str:
+    """A fresh address, so that journeys never depend on one another."""
+    return f"{first_name.lower()}.{uuid.uuid4().hex[:8]}@exemple.fr"
+
+
+def fill_sign_up_form(
+    page: Page,
+    *,
+    email: str,
+    full_name: str,
+    password: str = PASSWORD,
+    profession: str = "Enseignant ou personnel de l'éducation",
+    territory: str = "Marseille",
+    organisation: str = "",
+) -> None:
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Nom et prénom").fill(full_name)
+    page.get_by_label("Profession").select_option(label=profession)
+    page.get_by_label("Territoire d'exercice").select_option(label=territory)
+    page.get_by_label("Structure ou service").fill(organisation)
+    page.get_by_label(re.compile(r"^Mot de passe")).fill(password)
+    page.get_by_label("Confirmez le mot de passe").fill(password)
+    # A person clicks the label: the DSFR draws the box on it, over the real checkbox.
+    page.locator("form").get_by_text("J'ai lu la politique de confidentialité").click()
+    expect(page.get_by_label("J'ai lu la politique de confidentialité")).to_be_checked()
+
+
+def sign_up(journey: Journey, *, email: str, full_name: str, **fields) -> Page:
+    """From any page: « Créer un compte », fill the form, submit; ends on « Mon compte »."""
+    page = journey.page
+    page.get_by_role("banner").get_by_role("link", name="Créer un compte").click()
+    journey.check("Inscription")
+    fill_sign_up_form(page, email=email, full_name=full_name, **fields)
+    page.get_by_role("button", name="Créer mon compte").click()
+    journey.check("Compte créé")
+    expect(page.get_by_role("status")).to_contain_text("Votre compte est créé")
+    return page
+
+
+def confirm_email(journey: Journey, mailbox: Mailbox, email: str) -> Page:
+    """Open the link of the confirmation e-mail, as one clicks it in a mail client."""
+    message = mailbox.last_to(email, "Confirmez votre adresse électronique")
+    journey.page.goto(link_in(message))
+    journey.check("Adresse confirmée")
+    expect(journey.page.get_by_role("status")).to_contain_text("adresse électronique est confirmée")
+    return journey.page
+
+
+def log_in(journey: Journey, email: str, password: str = PASSWORD) -> Page:
+    """From any page: « Se connecter » in the header, fill the form, submit."""
+    page = journey.page
+    page.get_by_role("banner").get_by_role("link", name="Se connecter").click()
+    journey.check("Connexion")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    journey.check("Connecté")
+    expect(page.get_by_role("status")).to_contain_text("vous êtes connecté")
+    return page
+
+
+def log_in_as_demo(journey: Journey, role: str) -> Page:
+    """Log in with one of the demo accounts (`admin`, `trainer`, `monitor`, `learner`)."""
+    return log_in(journey, DEMO_EMAILS[role], DEMO_PASSWORD)
+
+
+def log_out(journey: Journey) -> Page:
+    page = journey.page
+    page.get_by_role("banner").get_by_role("button", name="Se déconnecter").click()
+    journey.check("Déconnecté")
+    expect(page.get_by_role("status")).to_contain_text("Vous êtes déconnecté")
+    return page
