@@ -53,6 +53,14 @@ class Config:
         "MAIL_SENDER", "Formation traite <ne-pas-repondre@formation.local>"
     )
 
+    #: Issuing authority printed on certificates and named in their signed payload.
+    CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "Miprof — ENM")
+    #: Ed25519 private key that signs certificates (`flask certificates keygen` creates it).
+    #: Never in the repository; back it up: certificates already issued depend on it.
+    CERTIFICATE_SIGNING_KEY_PATH = os.environ.get(
+        "CERTIFICATE_SIGNING_KEY_PATH", str(INSTANCE_DIR / "certificate-signing-key.pem")
+    )
+
     EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 48
     PASSWORD_RESET_MAX_AGE = 60 * 60
     ACCOUNTS_PER_PAGE = 25

@@ -46,11 +46,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from training import accounts, admin, demo, pages
+    from training import accounts, admin, certificates, demo, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(certificates.bp)
     app.register_blueprint(demo.bp)
 
 

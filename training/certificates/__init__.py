@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("certificates", __name__, cli_group="certificates")
+
+from training.certificates import cli  # noqa: E402, F401

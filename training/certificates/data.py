@@ -42,3 +42,11 @@ class CertificateData:
             raise ValueError("A certificate cannot expire before the course was completed.")
         if self.course_minutes < 0:
             raise ValueError("A course duration cannot be negative.")
+
+
+def french_duration(minutes: int) -> str:
+    """« 45 min », « 1 h », « 2 h 05 »: how a French reader expects a course's length."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" if not rest else f"{hours} h {rest:02d}"

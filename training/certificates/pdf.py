@@ -28,7 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from training.certificates import signing
-from training.certificates.data import CertificateData
+from training.certificates.data import CertificateData, french_duration
 from training.timeutils import french_date
 
 PAYLOAD_FILENAME = "certificate.json"
@@ -106,14 +106,6 @@ def render_certificate_pdf(
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
-
-
-def french_duration(minutes: int) -> str:
-    """« 45 min », « 1 h », « 2 h 30 »."""
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h" if not rest else f"{hours} h {rest:02d}"
 
 
 # --- fitting text ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ public key can check a certificate offline, with standard tools (docs/verifier-u
 """
 
 import base64
+import binascii
 import hashlib
 import json
 import os
@@ -102,9 +103,9 @@ def public_key_pem(public_key: Ed25519PublicKey) -> str:
 
 def key_thumbprint(public_key: Ed25519PublicKey) -> str:
     """The RFC 7638 JWK thumbprint: a stable, public name for the key."""
-    members = {"crv": "Ed25519", "kty": "OKP", "x": _b64url(_raw_public_bytes(public_key))}
-    digest = hashlib.sha256(_canonical_json(members)).digest()
-    return _b64url(digest)
+    members = {"crv": "Ed25519", "kty": "OKP", "x": b64url_encode(_raw_public_bytes(public_key))}
+    digest = hashlib.sha256(canonical_json(members)).digest()
+    return b64url_encode(digest)
 
 
 def key_id(public_key: Ed25519PublicKey, site_url: str) -> str:
@@ -117,7 +118,7 @@ def public_jwk(public_key: Ed25519PublicKey, site_url: str) -> dict[str, str]:
     return {
         "kty": "OKP",
         "crv": "Ed25519",
-        "x": _b64url(_raw_public_bytes(public_key)),
+        "x": b64url_encode(_raw_public_bytes(public_key)),
         "kid": key_id(public_key, site_url),
         "alg": "EdDSA",
         "use": "sig",
@@ -149,7 +150,7 @@ def certificate_payload(data: CertificateData) -> dict[str, Any]:
 
 def canonical_payload(data: CertificateData) -> bytes:
     """The exact bytes that are signed: JSON, keys sorted, no spaces, UTF-8, no escapes."""
-    return _canonical_json(certificate_payload(data))
+    return canonical_json(certificate_payload(data))
 
 
 def sign(payload: bytes, private_key: Ed25519PrivateKey) -> bytes:
@@ -180,7 +181,7 @@ def verify_signed_payload(
 # --- encodings ----------------------------------------------------------------------------
 
 
-def _canonical_json(value: Any) -> bytes:
+def canonical_json(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -188,5 +189,15 @@ def _raw_public_bytes(public_key: Ed25519PublicKey) -> bytes:
     return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def _b64url(data: bytes) -> str:
+def b64url_encode(data: bytes) -> str:
+    """Base64url without padding (RFC 7515 § 2)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """The inverse of b64url_encode; ValueError on any character outside the alphabet."""
+    standard = text.translate(str.maketrans("-_", "+/"))
+    try:
+        return base64.b64decode(standard + "=" * (-len(standard) % 4), validate=True)
+    except binascii.Error as error:
+        raise ValueError(str(error)) from None
