@@ -53,6 +53,9 @@ class Config:
         "MAIL_SENDER", "Formation traite <ne-pas-repondre@formation.local>"
     )
 
+    #: scrypt with Werkzeug's default cost (N=2**15, r=8, p=1).
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
+
     #: Issuing authority printed on certificates and named in their signed payload.
     CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "Miprof — ENM")
     #: Ed25519 private key that signs certificates (`flask certificates keygen` creates it).
@@ -76,6 +79,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_PORT = 0
+    #: A cheaper scrypt, so that tests creating many accounts stay fast; same algorithm.
+    PASSWORD_HASH_METHOD = "scrypt:4096:8:1"  # noqa: S105
     SERVER_NAME = "formation.test"
 
 

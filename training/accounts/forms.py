@@ -1,7 +1,14 @@
 """Account forms, with French messages."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from training.accounts import services
@@ -38,8 +45,12 @@ class ReferenceChoicesMixin:
     """Profession and territory choices read from the reference data, never hard-coded."""
 
     def load_reference_choices(self) -> None:
-        self.profession_id.choices = [(p.id, p.name) for p in services.list_professions()]
-        self.territory_id.choices = [(t.id, t.name) for t in services.list_territories()]
+        self.profession_id.choices = [
+            SelectChoice(p.id, p.name) for p in services.list_professions()
+        ]
+        self.territory_id.choices = [
+            SelectChoice(t.id, t.name) for t in services.list_territories()
+        ]
 
 
 def _profession_field() -> SelectField:

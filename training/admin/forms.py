@@ -1,12 +1,13 @@
 """Administration forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SearchField, SelectField, StringField
+from wtforms import BooleanField, SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from training.accounts.forms import REQUIRED
 from training.accounts.models import ROLE_LABELS, Role
 
+ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 CODE_RULE = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
     message="Le code ne contient que des minuscules sans accent, des chiffres et des tirets.",
@@ -29,19 +30,19 @@ class AccountFilterForm(FlaskForm):
     )
 
     def load_choices(self, professions, territories) -> None:
-        self.role.choices = [("", "Tous les rôles")] + [(r.value, ROLE_LABELS[r]) for r in Role]
-        self.territory.choices = [("", "Tous les territoires")] + [
-            (t.id, t.name) for t in territories
+        self.role.choices = [SelectChoice("", "Tous les rôles")] + ROLE_CHOICES
+        self.territory.choices = [SelectChoice("", "Tous les territoires")] + [
+            SelectChoice(t.id, t.name) for t in territories
         ]
-        self.profession.choices = [("", "Toutes les professions")] + [
-            (p.id, p.name) for p in professions
+        self.profession.choices = [SelectChoice("", "Toutes les professions")] + [
+            SelectChoice(p.id, p.name) for p in professions
         ]
 
 
 class RoleForm(FlaskForm):
     role = SelectField(
         "Rôle",
-        choices=[(r.value, ROLE_LABELS[r]) for r in Role],
+        choices=ROLE_CHOICES,
         validators=[InputRequired(REQUIRED)],
     )
 
