@@ -1,6 +1,6 @@
 """Public certificate codes: random, easy to read aloud and to type back, with a check character.
 
-A code reads « TEH-7K3M-9QX2-P4AB »: the prefix TEH (traite des êtres humains), then twelve
+A code reads « TEH-7K3M-9QX2-P4AT »: the prefix TEH (traite des êtres humains), then twelve
 characters of Crockford's base 32 (digits and capital letters without I, L, O and U, so no
 two characters look alike). Eleven are random, 55 bits drawn from `secrets`; the twelfth is a
 Luhn mod 32 check character, so a typing mistake on one character (and most swaps of two
@@ -46,7 +46,7 @@ def normalise_code(text: str) -> str:
     if len(body) != BODY_LENGTH or any(character not in _VALUES for character in body):
         raise InvalidCodeError(
             "Un code d'attestation compte 12 caractères (chiffres et lettres) après « TEH », "
-            "par exemple TEH-7K3M-9QX2-P4AB."
+            "par exemple TEH-7K3M-9QX2-P4AT."
         )
     if _check_character(body[:-1]) != body[-1]:
         raise InvalidCodeError(
