@@ -33,6 +33,9 @@ JWT_MEDIA_TYPE = "application/vc+jwt"
 #: Namespace of the name-based UUIDs that identify achievements and subjects.
 _NAMESPACE = uuid.UUID("5b6f3f0e-8f43-4a53-9a0e-2f0d7d2b6c41")
 _ALLOWED_HEADERS = {"alg", "kid", "jwk", "typ"}
+#: Tokens are signed "EdDSA", the name verifiers know today; RFC 9864 (2025) deprecates it for
+#: the fully specified "Ed25519", accepted too so that a later switch breaks no verification.
+_ACCEPTED_ALGORITHMS = {"EdDSA", "Ed25519"}
 
 #: Fields the specification requires, as paths into the credential (OB 3.0, § B.1).
 REQUIRED_FIELDS = (
@@ -164,7 +167,7 @@ def verify_credential(
     if len(parts) != 3:
         raise InvalidCredentialError("ce n’est pas un jeton JWT compact (trois parties).")
     header = _decode_json(parts[0], "l’en-tête")
-    if header.get("alg") != "EdDSA" or not set(header) <= _ALLOWED_HEADERS:
+    if header.get("alg") not in _ACCEPTED_ALGORITHMS or not set(header) <= _ALLOWED_HEADERS:
         raise InvalidCredentialError("l’en-tête n’annonce pas une signature EdDSA conforme.")
     if header.get("typ", "JWT") != "JWT":
         raise InvalidCredentialError("l’en-tête annonce un type de jeton inattendu.")
