@@ -1,6 +1,8 @@
 """The certificate PDF, read back as a person's PDF reader would: text, fonts, page, layout."""
 
 import io
+import shutil
+import subprocess
 import unicodedata
 from datetime import date
 
@@ -211,3 +213,24 @@ def test_the_qr_code_is_drawn_as_vector_rectangles(make_data):
     assert "/XObject" not in page["/Resources"]
     assert b" re" in page.get_contents().get_data()
     assert len(pdf) < 80_000
+
+
+@pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+    reason="needs pdftoppm (poppler-utils) and zbarimg (zbar-tools)",
+)
+def test_the_qr_code_scans_to_the_verification_url(tmp_path, make_data):
+    (tmp_path / "attestation.pdf").write_bytes(render_certificate_pdf(make_data()))
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-gray", "-png", "-singlefile", "attestation.pdf", "page"],
+        cwd=tmp_path,
+        check=True,
+    )
+    scanned = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "page.png"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert scanned.stdout.strip() == make_data().verification_url

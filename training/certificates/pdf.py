@@ -290,6 +290,7 @@ def _draw_code(canvas: Canvas, code: str, *, signed: bool) -> None:
 
 
 QR_SIZE = 96
+QR_MASK = 4
 QR_RIGHT = TEXT_RIGHT
 QR_BOTTOM = 84
 
@@ -333,8 +334,15 @@ def _draw_qr(canvas: Canvas, url: str) -> None:
 
 @functools.lru_cache(maxsize=256)
 def _qr_matrix(url: str) -> tuple[tuple[int, ...], ...]:
-    """The QR modules (1 = dark), without the quiet zone: the page around is blank anyway."""
-    qr = segno.make(url, error="m", micro=False)
+    """The QR modules (1 = dark), without the quiet zone: the page around is blank anyway.
+
+    The mask is fixed rather than chosen by segno's penalty scoring, which costs three
+    quarters of the encoding time (about 9 of 12 ms). Any of the eight masks makes a valid
+    symbol; rendered pages decoded with zbar showed no difference: every mask, and the
+    scored choice, decoded 15 certificates out of 15 at 72 dpi, and 13 to 15 at 62 dpi,
+    the smallest resolution at which any decoded.
+    """
+    qr = segno.make(url, error="m", micro=False, mask=QR_MASK)
     return tuple(tuple(row) for row in qr.matrix_iter(border=0))
 
 
