@@ -34,6 +34,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+    #: WTForms' bundled French messages (see training.forms.FrenchForm), without Flask-Babel.
+    WTF_I18N_ENABLED = False
 
     #: Rate limits are shared between workers through Redis when REDIS_URL is set.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")

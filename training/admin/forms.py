@@ -1,11 +1,11 @@
 """Administration forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from training.accounts.forms import REQUIRED
 from training.accounts.models import ROLE_LABELS, Role
+from training.forms import FrenchForm, optional_int
 
 ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 CODE_RULE = Regexp(
@@ -14,7 +14,7 @@ CODE_RULE = Regexp(
 )
 
 
-class AccountFilterForm(FlaskForm):
+class AccountFilterForm(FrenchForm):
     """Read from the query string (GET), hence no CSRF token."""
 
     class Meta:
@@ -22,12 +22,8 @@ class AccountFilterForm(FlaskForm):
 
     q = SearchField("Rechercher (nom ou adresse)", validators=[Optional(), Length(max=100)])
     role = SelectField("Rôle", validators=[Optional()])
-    territory = SelectField(
-        "Territoire", coerce=lambda v: int(v) if v else None, validators=[Optional()]
-    )
-    profession = SelectField(
-        "Profession", coerce=lambda v: int(v) if v else None, validators=[Optional()]
-    )
+    territory = SelectField("Territoire", coerce=optional_int, validators=[Optional()])
+    profession = SelectField("Profession", coerce=optional_int, validators=[Optional()])
 
     def load_choices(self, professions, territories) -> None:
         self.role.choices = [SelectChoice("", "Tous les rôles")] + ROLE_CHOICES
@@ -39,7 +35,7 @@ class AccountFilterForm(FlaskForm):
         ]
 
 
-class RoleForm(FlaskForm):
+class RoleForm(FrenchForm):
     role = SelectField(
         "Rôle",
         choices=ROLE_CHOICES,
@@ -47,7 +43,7 @@ class RoleForm(FlaskForm):
     )
 
 
-class TerritoryForm(FlaskForm):
+class TerritoryForm(FrenchForm):
     name = StringField("Nom", validators=[InputRequired(REQUIRED), Length(max=120)])
     code = StringField(
         "Code",
@@ -58,7 +54,7 @@ class TerritoryForm(FlaskForm):
     is_pilot = BooleanField("Territoire pilote du plan national")
 
 
-class ProfessionForm(FlaskForm):
+class ProfessionForm(FrenchForm):
     name = StringField("Nom", validators=[InputRequired(REQUIRED), Length(max=120)])
     code = StringField(
         "Code",
