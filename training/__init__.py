@@ -46,12 +46,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from training import accounts, admin, demo, pages
+    from training import accounts, admin, content, demo, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(demo.bp)
+    app.register_blueprint(content.bp)
 
 
 def register_templates(app: Flask) -> None:
