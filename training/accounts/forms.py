@@ -1,11 +1,18 @@
 """Account forms, with French messages."""
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from training.accounts import services
 from training.accounts.passwords import password_problem
+from training.forms import PLACEHOLDER, FrenchForm, optional_int
 
 REQUIRED = "Ce champ est obligatoire."
 EMAIL_FORMAT = "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."
@@ -38,16 +45,22 @@ class ReferenceChoicesMixin:
     """Profession and territory choices read from the reference data, never hard-coded."""
 
     def load_reference_choices(self) -> None:
-        self.profession_id.choices = [(p.id, p.name) for p in services.list_professions()]
-        self.territory_id.choices = [(t.id, t.name) for t in services.list_territories()]
+        self.profession_id.choices = [PLACEHOLDER] + [
+            SelectChoice(p.id, p.name) for p in services.list_professions()
+        ]
+        self.territory_id.choices = [PLACEHOLDER] + [
+            SelectChoice(t.id, t.name) for t in services.list_territories()
+        ]
 
 
 def _profession_field() -> SelectField:
-    return SelectField("Profession", coerce=int, validators=[InputRequired(REQUIRED)])
+    return SelectField("Profession", coerce=optional_int, validators=[InputRequired(REQUIRED)])
 
 
 def _territory_field() -> SelectField:
-    return SelectField("Territoire d'exercice", coerce=int, validators=[InputRequired(REQUIRED)])
+    return SelectField(
+        "Territoire d'exercice", coerce=optional_int, validators=[InputRequired(REQUIRED)]
+    )
 
 
 def _full_name_field() -> StringField:
@@ -67,7 +80,7 @@ def _organisation_field() -> StringField:
     )
 
 
-class SignupForm(ReferenceChoicesMixin, FlaskForm):
+class SignupForm(ReferenceChoicesMixin, FrenchForm):
     email = _email_field()
     full_name = _full_name_field()
     profession_id = _profession_field()
@@ -88,7 +101,7 @@ class SignupForm(ReferenceChoicesMixin, FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FrenchForm):
     email = _email_field()
     password = PasswordField(
         "Mot de passe",
@@ -97,11 +110,11 @@ class LoginForm(FlaskForm):
     )
 
 
-class ForgottenPasswordForm(FlaskForm):
+class ForgottenPasswordForm(FrenchForm):
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(FrenchForm):
     password = _new_password_field("Nouveau mot de passe")
     password_confirmation = PasswordField(
         "Confirmez le nouveau mot de passe",
@@ -121,12 +134,12 @@ class ChangePasswordForm(ResetPasswordForm):
     )
 
 
-class ProfileForm(ReferenceChoicesMixin, FlaskForm):
+class ProfileForm(ReferenceChoicesMixin, FrenchForm):
     full_name = _full_name_field()
     profession_id = _profession_field()
     territory_id = _territory_field()
     organisation = _organisation_field()
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(FrenchForm):
     """A form with only its CSRF token, for POST buttons (log out, resend a link)."""
