@@ -218,7 +218,7 @@ class _CourseReader:
             elif entry.name != "course.md":
                 self._ignored(entry)
         modules = self._numbered(modules, "module")
-        if not modules:
+        if not modules and (self.folder / "course.md").is_file():
             self._error(self.folder / "course.md", "le cours ne contient aucun module")
         return modules, images
 

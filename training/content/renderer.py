@@ -263,7 +263,9 @@ class CourseRenderer:
 
     def _check_inline(self, children: list[Token], source: Source, line: int) -> None:
         for token in children:
-            if token.type == "link_open":
+            if token.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif token.type == "link_open":
                 href, step_key = self._resolve(token.attrGet("href") or "", source, line, False)
                 if href is None:
                     del token.attrs["href"]

@@ -41,11 +41,12 @@ def known_audience_codes() -> frozenset[str]:
     if in_a_file and not Path(url.database).exists():
         return DEFAULT_AUDIENCE_CODES
     try:
-        with db.engine.connect() as connection:
-            if not sa.inspect(connection).has_table("professions"):
-                return DEFAULT_AUDIENCE_CODES
-            codes = frozenset(connection.scalars(sa.select(_PROFESSIONS.c.code)))
+        connection = db.session.connection()
+        if not sa.inspect(connection).has_table("professions"):
+            return DEFAULT_AUDIENCE_CODES
+        codes = frozenset(connection.scalars(sa.select(_PROFESSIONS.c.code)))
     except SQLAlchemyError:
+        db.session.rollback()
         return DEFAULT_AUDIENCE_CODES
     return codes or DEFAULT_AUDIENCE_CODES
 
