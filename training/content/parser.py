@@ -154,7 +154,9 @@ class _CourseReader:
         step_keys = {
             f"{folder.name}/{path.stem}" for folder, (_doc, steps) in modules for path, _ in steps
         }
-        renderer = CourseRenderer(step_keys, {asset.path for asset in assets})
+        # Refused images still count as present, so that links to them add no second problem.
+        image_paths = {f"{IMAGES_FOLDER}/{path.name}" for path in image_files}
+        renderer = CourseRenderer(step_keys, image_paths)
         parsed_modules = [
             self._build_module(folder, document, steps, renderer)
             for folder, (document, steps) in modules
