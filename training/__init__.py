@@ -46,7 +46,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from training import accounts, admin, catalog, certificates, demo, learning, pages
+    from training import accounts, admin, catalog, certificates, content, demo, learning, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(certificates.bp)
     app.register_blueprint(demo.bp)
+    app.register_blueprint(content.bp)
 
 
 def register_templates(app: Flask) -> None:
