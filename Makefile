@@ -21,6 +21,7 @@ test: install assets lint test-sqlite test-postgresql
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/flask courses check courses
 
 test-sqlite:
 	$(BIN)/pytest

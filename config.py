@@ -34,6 +34,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+    #: WTForms' bundled French messages (see training.forms.FrenchForm), without Flask-Babel.
+    WTF_I18N_ENABLED = False
 
     #: Rate limits are shared between workers through Redis when REDIS_URL is set.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
@@ -53,6 +55,17 @@ class Config:
         "MAIL_SENDER", "Formation traite <ne-pas-repondre@formation.local>"
     )
 
+    #: scrypt with Werkzeug's default cost (N=2**15, r=8, p=1).
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
+
+    #: Issuing authority printed on certificates and named in their signed payload.
+    CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "Miprof — ENM")
+    #: Ed25519 private key that signs certificates (`flask certificates keygen` creates it).
+    #: Never in the repository; back it up: certificates already issued depend on it.
+    CERTIFICATE_SIGNING_KEY_PATH = os.environ.get(
+        "CERTIFICATE_SIGNING_KEY_PATH", str(INSTANCE_DIR / "certificate-signing-key.pem")
+    )
+
     EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 48
     PASSWORD_RESET_MAX_AGE = 60 * 60
     ACCOUNTS_PER_PAGE = 25
@@ -68,6 +81,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_PORT = 0
+    #: A cheaper scrypt, so that tests creating many accounts stay fast; same algorithm.
+    PASSWORD_HASH_METHOD = "scrypt:4096:8:1"  # noqa: S105
     SERVER_NAME = "formation.test"
 
 

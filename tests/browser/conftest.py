@@ -14,7 +14,6 @@ from playwright.sync_api import Browser, sync_playwright
 from .audit import DESKTOP, SessionAudit
 from .journey import Journey
 from .live_server import LiveServer
-from .mailbox import Mailbox
 
 #: The flags the brief asks for: no sandbox (root, containers), nothing fetched in the background.
 CHROMIUM_FLAGS = [
@@ -81,16 +80,10 @@ def session_audit(request: pytest.FixtureRequest, java_executable) -> Iterator[S
 
 
 @pytest.fixture(scope="session")
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox()
-    box.start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture(scope="session")
-def live_site(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator[LiveServer]:
-    server = LiveServer(tmp_path_factory.mktemp("site"), mail_port=mailbox.port)
+def live_site(tmp_path_factory: pytest.TempPathFactory, smtp_server) -> Iterator[LiveServer]:
+    """The site, sending its e-mails to the SMTP sink of tests/conftest.py (`mailbox`)."""
+    _mailbox, smtp_port = smtp_server
+    server = LiveServer(tmp_path_factory.mktemp("site"), mail_port=smtp_port)
     server.start()
     yield server
     server.stop()

@@ -8,7 +8,6 @@ from playwright.sync_api import Page, expect
 from training.demo.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 from .journey import Journey
-from .mailbox import Mailbox, link_in
 
 #: The demo accounts that `flask demo` created on the server, by role value.
 DEMO_EMAILS = {role.value: email for email, _name, role, _profession, _territory in DEMO_ACCOUNTS}
@@ -54,10 +53,10 @@ def sign_up(journey: Journey, *, email: str, full_name: str, **fields) -> Page:
     return page
 
 
-def confirm_email(journey: Journey, mailbox: Mailbox, email: str) -> Page:
+def confirm_email(journey: Journey, mailbox, email: str) -> Page:
     """Open the link of the confirmation e-mail, as one clicks it in a mail client."""
-    message = mailbox.last_to(email, "Confirmez votre adresse électronique")
-    journey.page.goto(link_in(message))
+    assert mailbox.to(email)[-1]["Subject"] == "Confirmez votre adresse électronique"
+    journey.page.goto(mailbox.last_link(email))
     journey.check("Adresse confirmée")
     expect(journey.page.get_by_role("status")).to_contain_text("adresse électronique est confirmée")
     return journey.page

@@ -2,6 +2,6 @@
 
 from flask import Blueprint
 
-bp = Blueprint("accounts", __name__)
+bp = Blueprint("accounts", __name__, cli_group="users")
 
 from training.accounts import cli, views  # noqa: E402, F401

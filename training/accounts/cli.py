@@ -8,9 +8,6 @@ from training.accounts.models import Profession, Role, Territory
 from training.extensions import db
 from training.timeutils import utcnow
 
-bp.cli.short_help = "Gérer les comptes."
-bp.cli.name = "users"
-
 
 @bp.cli.command("create-admin")
 @click.argument("email")

@@ -1,14 +1,20 @@
 """Account forms, with French messages."""
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from training.accounts import services
 from training.accounts.passwords import password_problem
+from training.forms import PLACEHOLDER, FrenchForm, optional_int
 
 REQUIRED = "Ce champ est obligatoire."
-INVALID_CHOICE = "Choisissez une option de la liste."
 EMAIL_FORMAT = "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."
 
 
@@ -38,42 +44,26 @@ def _new_password_field(label: str) -> PasswordField:
     )
 
 
-class RequiredSelectField(SelectField):
-    """A required drop-down list whose first option is an empty placeholder.
-
-    The form macro renders « Sélectionner une option » first (a required <select> must start
-    with an empty option to be valid HTML), so a person makes a choice instead of keeping
-    the first item. Choosing nothing then reads « Ce champ est obligatoire. » alone.
-    """
-
-    def __init__(self, label: str, **kwargs) -> None:
-        kwargs.setdefault("validators", [InputRequired(REQUIRED)])
-        super().__init__(
-            label,
-            invalid_choice_message=INVALID_CHOICE,
-            invalid_value_message=INVALID_CHOICE,
-            **kwargs,
-        )
-
-    def pre_validate(self, form) -> None:
-        if self.raw_data:
-            super().pre_validate(form)
-
-
 class ReferenceChoicesMixin:
     """Profession and territory choices read from the reference data, never hard-coded."""
 
     def load_reference_choices(self) -> None:
-        self.profession_id.choices = [(p.id, p.name) for p in services.list_professions()]
-        self.territory_id.choices = [(t.id, t.name) for t in services.list_territories()]
+        self.profession_id.choices = [PLACEHOLDER] + [
+            SelectChoice(p.id, p.name) for p in services.list_professions()
+        ]
+        self.territory_id.choices = [PLACEHOLDER] + [
+            SelectChoice(t.id, t.name) for t in services.list_territories()
+        ]
 
 
 def _profession_field() -> SelectField:
-    return RequiredSelectField("Profession", coerce=int)
+    return SelectField("Profession", coerce=optional_int, validators=[InputRequired(REQUIRED)])
 
 
 def _territory_field() -> SelectField:
-    return RequiredSelectField("Territoire d'exercice", coerce=int)
+    return SelectField(
+        "Territoire d'exercice", coerce=optional_int, validators=[InputRequired(REQUIRED)]
+    )
 
 
 def _full_name_field() -> StringField:
@@ -93,7 +83,7 @@ def _organisation_field() -> StringField:
     )
 
 
-class SignupForm(ReferenceChoicesMixin, FlaskForm):
+class SignupForm(ReferenceChoicesMixin, FrenchForm):
     email = _email_field()
     full_name = _full_name_field()
     profession_id = _profession_field()
@@ -114,7 +104,7 @@ class SignupForm(ReferenceChoicesMixin, FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FrenchForm):
     #: Any stored address may log in: the format check refuses reserved domains such as
     #: `.local`, which the demo accounts use; a wrong address gets the usual message.
     email = _email_field(check_format=False)
@@ -125,11 +115,11 @@ class LoginForm(FlaskForm):
     )
 
 
-class ForgottenPasswordForm(FlaskForm):
+class ForgottenPasswordForm(FrenchForm):
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(FrenchForm):
     password = _new_password_field("Nouveau mot de passe")
     password_confirmation = PasswordField(
         "Confirmez le nouveau mot de passe",
@@ -149,12 +139,12 @@ class ChangePasswordForm(ResetPasswordForm):
     )
 
 
-class ProfileForm(ReferenceChoicesMixin, FlaskForm):
+class ProfileForm(ReferenceChoicesMixin, FrenchForm):
     full_name = _full_name_field()
     profession_id = _profession_field()
     territory_id = _territory_field()
     organisation = _organisation_field()
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(FrenchForm):
     """A form with only its CSRF token, for POST buttons (log out, resend a link)."""

@@ -3,6 +3,7 @@
 from functools import cache
 from importlib.resources import files
 
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 12
@@ -32,7 +33,7 @@ def password_problem(password: str) -> str | None:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

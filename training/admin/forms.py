@@ -1,19 +1,20 @@
 """Administration forms."""
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, SearchField, SelectField, StringField
+from wtforms import BooleanField, SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from training.accounts.forms import REQUIRED, RequiredSelectField
+from training.accounts.forms import REQUIRED
 from training.accounts.models import ROLE_LABELS, Role
+from training.forms import PLACEHOLDER, FrenchForm, optional_int
 
+ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 CODE_RULE = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
     message="Le code ne contient que des minuscules sans accent, des chiffres et des tirets.",
 )
 
 
-class AccountFilterForm(FlaskForm):
+class AccountFilterForm(FrenchForm):
     """Read from the query string (GET), hence no CSRF token."""
 
     class Meta:
@@ -21,28 +22,29 @@ class AccountFilterForm(FlaskForm):
 
     q = SearchField("Rechercher (nom ou adresse)", validators=[Optional(), Length(max=100)])
     role = SelectField("Rôle", validators=[Optional()])
-    territory = SelectField(
-        "Territoire", coerce=lambda v: int(v) if v else None, validators=[Optional()]
-    )
-    profession = SelectField(
-        "Profession", coerce=lambda v: int(v) if v else None, validators=[Optional()]
-    )
+    territory = SelectField("Territoire", coerce=optional_int, validators=[Optional()])
+    profession = SelectField("Profession", coerce=optional_int, validators=[Optional()])
 
     def load_choices(self, professions, territories) -> None:
-        self.role.choices = [("", "Tous les rôles")] + [(r.value, ROLE_LABELS[r]) for r in Role]
-        self.territory.choices = [("", "Tous les territoires")] + [
-            (t.id, t.name) for t in territories
+        self.role.choices = [SelectChoice("", "Tous les rôles")] + ROLE_CHOICES
+        self.territory.choices = [SelectChoice("", "Tous les territoires")] + [
+            SelectChoice(t.id, t.name) for t in territories
         ]
-        self.profession.choices = [("", "Toutes les professions")] + [
-            (p.id, p.name) for p in professions
+        self.profession.choices = [SelectChoice("", "Toutes les professions")] + [
+            SelectChoice(p.id, p.name) for p in professions
         ]
 
 
-class RoleForm(FlaskForm):
-    role = RequiredSelectField("Rôle", choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+class RoleForm(FrenchForm):
+    role = SelectField(
+        "Rôle",
+        # A required list starts with an empty option (HTML validity); the current role is selected.
+        choices=[PLACEHOLDER, *ROLE_CHOICES],
+        validators=[InputRequired(REQUIRED)],
+    )
 
 
-class TerritoryForm(FlaskForm):
+class TerritoryForm(FrenchForm):
     name = StringField("Nom", validators=[InputRequired(REQUIRED), Length(max=120)])
     code = StringField(
         "Code",
@@ -53,7 +55,7 @@ class TerritoryForm(FlaskForm):
     is_pilot = BooleanField("Territoire pilote du plan national")
 
 
-class ProfessionForm(FlaskForm):
+class ProfessionForm(FrenchForm):
     name = StringField("Nom", validators=[InputRequired(REQUIRED), Length(max=120)])
     code = StringField(
         "Code",

@@ -1,10 +1,14 @@
 """The demo loader: idempotent, safe to run on every start of the development server."""
 
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
+from flask import current_app
 
 from training.accounts import services
 from training.accounts.models import Profession, Role, Territory
+from training.content import services as content
 from training.demo import bp
 from training.extensions import db
 from training.timeutils import utcnow
@@ -38,11 +42,35 @@ def load_demo_accounts() -> list[tuple[str, Role, bool]]:
     return result
 
 
+def load_demo_courses() -> list[str]:
+    """Import the catalogue of courses/ (a no-op for unchanged courses); lines to print.
+
+    A catalogue with an error is reported and left out, so that the demo accounts still load.
+    """
+    catalogue = Path(current_app.root_path).parent / "courses"
+    if not catalogue.is_dir() or not any(catalogue.iterdir()):
+        return []
+    try:
+        results = content.import_courses([catalogue])
+    except content.CourseFormatError as error:
+        db.session.rollback()
+        return [str(problem) for problem in error.errors] + [
+            "Cours non importés : corrigez les erreurs ci-dessus (flask courses check)."
+        ]
+    db.session.commit()
+    return [result.describe() for result in results]
+
+
 @bp.cli.command("demo")
 def demo_command() -> None:
-    """Load the demo accounts (and, once available, the course catalogue)."""
+    """Load the demo accounts and import the course catalogue of courses/."""
     accounts = load_demo_accounts()
     db.session.commit()
     click.echo("Comptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ") :")
     for email, role, created in accounts:
         click.echo(f"  {role.label:<22} {email}{'' if created else ' (déjà présent)'}")
+    lines = load_demo_courses()
+    if lines:
+        click.echo("Catalogue des cours :")
+    for line in lines:
+        click.echo(f"  {line}")

@@ -1,0 +1,53 @@
+"""Command-line account tools: `flask users create-admin` and `flask demo`."""
+
+import sqlalchemy as sa
+
+from training.accounts.models import User
+from training.extensions import db
+
+
+def test_create_admin(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["users", "create-admin", "Chef@Exemple.fr", "--password", "une phrase bien longue"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "chef@exemple.fr" in result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).filter_by(email="chef@exemple.fr"))
+        assert user.role == "admin"
+        assert user.is_confirmed
+
+
+def test_create_admin_refuses_a_weak_password(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create-admin", "chef@exemple.fr", "--password", "court"]
+    )
+    assert result.exit_code != 0
+    assert "au moins 12 caractères" in result.output
+
+
+def test_create_admin_promotes_an_existing_account(app, make_user):
+    make_user("agent@exemple.fr")
+    result = app.test_cli_runner().invoke(
+        args=["users", "create-admin", "agent@exemple.fr", "--password", "peu importe ici"]
+    )
+    assert result.exit_code == 0
+    with app.app_context():
+        assert (
+            db.session.scalar(sa.select(User.role).filter_by(email="agent@exemple.fr")) == "admin"
+        )
+
+
+def test_demo_creates_one_account_per_role_and_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    second = runner.invoke(args=["demo"])
+    assert first.exit_code == second.exit_code == 0
+    assert "demonstration-traite-2026" in first.output
+    assert "déjà présent" in second.output
+    with app.app_context():
+        roles = db.session.scalars(
+            sa.select(User.role).where(User.email.like("%@demo.formation.local"))
+        ).all()
+    assert sorted(roles) == ["admin", "learner", "monitor", "trainer"]

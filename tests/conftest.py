@@ -1,0 +1,238 @@
+"""Test fixtures shared by every feature.
+
+One database per run: a temporary SQLite file (default) or, with `--database=postgresql`, a fresh
+PostgreSQL database created on the server at TEST_DATABASE_URL and dropped at the end. Both are
+built with the migrations (`flask db upgrade`), never `create_all`. Each test runs inside a
+transaction that is rolled back, so tests do not see each other's data.
+
+Rule: do not call the test client inside an app context you pushed yourself
+(`with app.app_context()`): the request would share that context, its `g` and its session.
+Prepare data with the factories (they push their own short context), then use the client.
+"""
+
+import os
+import re
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import Message
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from flask_migrate import upgrade
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from config import TestingConfig
+from training import create_app
+from training.accounts import services
+from training.accounts.models import Profession, Role, Territory, User
+from training.extensions import db, limiter
+from training.timeutils import utcnow
+
+DEFAULT_POSTGRESQL_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PASSWORD = "une phrase de passe assez longue"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="Database of this run (PostgreSQL at TEST_DATABASE_URL).",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--database") == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with --database=postgresql")
+    for item in items:
+        if "postgresql_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context() -> None:
+    """Replaces pytest-flask's fixture of that name: a context held open for the whole test would
+    be shared by every request of the test client (same `g`, same session), hiding real bugs."""
+
+
+def _postgresql_server_url() -> sa.URL:
+    return sa.make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRESQL_URL))
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
+    if request.config.getoption("--database") == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    server_url = _postgresql_server_url()
+    admin_engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin_engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as error:
+        admin_engine.dispose()
+        reason = f"PostgreSQL does not answer at {server_url.render_as_string()}: {error.orig}"
+        if os.environ.get("CI") == "true":
+            pytest.exit(f"FAIL (CI requires PostgreSQL): {reason}", returncode=1)
+        pytest.exit(f"PostgreSQL tests skipped: {reason}", returncode=0)
+    name = f"training_test_{uuid.uuid4().hex[:12]}"
+    with admin_engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the SMTP server the tests run."""
+
+    messages: list[Message] = field(default_factory=list)
+
+    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 (aiosmtpd's API)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if m["To"] == address]
+
+    def last_link(self, address: str) -> str:
+        """The last http(s) link sent to `address`."""
+        body = self.to(address)[-1].get_content()
+        return re.findall(r"https?://\S+", body)[-1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Mailbox, int]]:
+    mailbox = Mailbox()
+    port = _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox, port
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, smtp_server):
+    _, smtp_port = smtp_server
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        MAIL_PORT = smtp_port
+
+    application = create_app(Config)
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _rollback_after_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run the test in a transaction rolled back at the end; commits become savepoints."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+        limiter.reset()
+    transaction = connection.begin()
+    original_session = db.session
+    factory = sessionmaker(
+        bind=connection, class_=Session, join_transaction_mode="create_savepoint"
+    )
+    db.session = scoped_session(factory, scopefunc=original_session.registry.scopefunc)
+    try:
+        yield
+    finally:
+        db.session = original_session
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    box, _ = smtp_server
+    box.messages.clear()
+    return box
+
+
+def reference(app, model, code: str):
+    with app.app_context():
+        return db.session.scalar(sa.select(model).filter_by(code=code))
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user and return it, detached but with its attributes loaded."""
+
+    def make(
+        email: str | None = None,
+        *,
+        role: Role = Role.LEARNER,
+        password: str = PASSWORD,
+        confirmed: bool = True,
+        profession: str = "enseignant",
+        territory: str = "marseille",
+        full_name: str = "Camille Martin",
+    ) -> User:
+        with app.app_context():
+            user = services.register_user(
+                email=email or f"user-{uuid.uuid4().hex[:8]}@exemple.fr",
+                full_name=full_name,
+                password=password,
+                profession=db.session.scalar(sa.select(Profession).filter_by(code=profession)),
+                territory=db.session.scalar(sa.select(Territory).filter_by(code=territory)),
+                role=role,
+            )
+            if confirmed:
+                user.email_confirmed_at = utcnow()
+            db.session.commit()
+            db.session.refresh(user)
+            return user
+
+    return make
+
+
+def csrf_token(client, url: str = "/connexion") -> str:
+    """The CSRF token of the client's session, read from a form page as a browser would."""
+    html = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def log_in(client, email: str, password: str = PASSWORD, next_url: str | None = None):
+    url = "/connexion" + (f"?next={next_url}" if next_url else "")
+    return client.post(
+        url, data={"email": email, "password": password, "csrf_token": csrf_token(client)}
+    )
+
+
+@pytest.fixture
+def login_as(app, make_user):
+    """A test client logged in as a new user of the given role: `login_as(Role.ADMIN)`."""
+
+    def login(role: Role = Role.LEARNER, **kwargs):
+        user = make_user(role=role, **kwargs)
+        client = app.test_client()
+        response = log_in(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        client.user = user
+        return client
+
+    return login

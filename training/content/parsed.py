@@ -1,0 +1,160 @@
+"""The in-memory form of a course read from files, and its content hash.
+
+The hash is a sha256 of a canonical JSON representation of the parsed content (Markdown sources,
+settings, structure and image bytes), never of the raw files: reformatting the YAML, changing line
+endings or exporting then re-importing a course gives the same hash. Rendered HTML is left out, so
+that a change of renderer does not publish new versions of every course.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from training.content.problems import Problem
+
+
+@dataclass
+class ParsedChoice:
+    text: str
+    is_correct: bool
+    feedback: str
+    text_html: str = ""
+    feedback_html: str = ""
+
+
+@dataclass
+class ParsedQuestion:
+    kind: str
+    prompt: str
+    context: str
+    explanation: str
+    choices: list[ParsedChoice]
+    prompt_html: str = ""
+    context_html: str = ""
+    explanation_html: str = ""
+
+
+@dataclass
+class ParsedStep:
+    key: str
+    kind: str
+    title: str
+    estimated_minutes: int | None
+    pass_mark: int | None
+    max_attempts: int | None
+    shuffle: bool
+    body: str
+    body_html: str = ""
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    #: Paths of the course images this step shows, part of its content hash.
+    images: set[str] = field(default_factory=set)
+    content_hash: str = ""
+
+
+@dataclass
+class ParsedModule:
+    key: str
+    title: str
+    intro: str
+    intro_html: str = ""
+    steps: list[ParsedStep] = field(default_factory=list)
+
+
+@dataclass
+class ParsedAsset:
+    #: Path inside the course folder, e.g. "images/schema.png".
+    path: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class ParsedCourse:
+    source: Path
+    slug: str
+    title: str
+    summary: str
+    audiences: list[str]
+    estimated_minutes: int
+    pass_mark: int
+    certificate_validity_months: int | None
+    content_notice: str | None
+    presentation: str
+    presentation_html: str = ""
+    modules: list[ParsedModule] = field(default_factory=list)
+    assets: list[ParsedAsset] = field(default_factory=list)
+    content_hash: str = ""
+    warnings: list[Problem] = field(default_factory=list)
+    #: Line of each front-matter key in course.md, to point problems found later at it.
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def steps(self) -> list[ParsedStep]:
+        return [step for module in self.modules for step in module.steps]
+
+
+def sha256_of(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical_question(question: ParsedQuestion) -> dict[str, Any]:
+    return {
+        "kind": question.kind,
+        "prompt": question.prompt,
+        "context": question.context,
+        "explanation": question.explanation,
+        "choices": [
+            {"text": choice.text, "is_correct": choice.is_correct, "feedback": choice.feedback}
+            for choice in question.choices
+        ],
+    }
+
+
+def canonical_step(step: ParsedStep, course_pass_mark: int, image_hashes: dict[str, str]) -> dict:
+    """What a step says, whatever its place: the key and position are left out on purpose."""
+    is_quiz = step.kind == "quiz"
+    return {
+        "kind": step.kind,
+        "title": step.title,
+        "estimated_minutes": step.estimated_minutes,
+        "pass_mark": (step.pass_mark if step.pass_mark is not None else course_pass_mark)
+        if is_quiz
+        else None,
+        "max_attempts": step.max_attempts,
+        "shuffle": step.shuffle,
+        "body": step.body,
+        "questions": [_canonical_question(question) for question in step.questions],
+        "images": {path: image_hashes.get(path, "") for path in sorted(step.images)},
+    }
+
+
+def compute_hashes(course: ParsedCourse) -> None:
+    """Fill in the content hash of every step and of the course."""
+    image_hashes = {asset.path: hashlib.sha256(asset.data).hexdigest() for asset in course.assets}
+    modules = []
+    for module in course.modules:
+        steps = []
+        for step in module.steps:
+            canonical = canonical_step(step, course.pass_mark, image_hashes)
+            step.content_hash = sha256_of(canonical)
+            steps.append({"key": step.key, **canonical, "pass_mark": step.pass_mark})
+        modules.append({"key": module.key, "title": module.title, "intro": module.intro})
+        modules[-1]["steps"] = steps
+    course.content_hash = sha256_of(
+        {
+            "slug": course.slug,
+            "title": course.title,
+            "summary": course.summary,
+            "audiences": course.audiences,
+            "estimated_minutes": course.estimated_minutes,
+            "pass_mark": course.pass_mark,
+            "certificate_validity_months": course.certificate_validity_months,
+            "content_notice": course.content_notice,
+            "presentation": course.presentation,
+            "modules": modules,
+            "assets": image_hashes,
+        }
+    )

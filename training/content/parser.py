@@ -1,0 +1,357 @@
+"""`parse_course`: a course folder read, checked and rendered, without any database.
+
+The folder layout, the front-matter keys and the quiz syntax are those of the course file format
+(docs/format-des-cours.md). The parser reads everything before giving up, so that a trainer gets
+every problem of a course in one run; it raises CourseFormatError if any of them is an error.
+"""
+
+import re
+from pathlib import Path
+
+from training.content.files import IMAGE_TYPES, Document, check_image, read_bytes, read_document
+from training.content.parsed import (
+    ParsedAsset,
+    ParsedCourse,
+    ParsedModule,
+    ParsedStep,
+    compute_hashes,
+)
+from training.content.problems import CourseFormatError, Problem
+from training.content.quiz import QuizParser
+from training.content.renderer import CourseRenderer, Source
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_LENGTH = 80
+_NUMBERED = re.compile(r"^(?P<number>\d{2})-[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
+_IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+IMAGES_FOLDER = "images"
+
+#: Front-matter keys, and whether each is required.
+COURSE_KEYS = {
+    "slug": True,
+    "title": True,
+    "summary": True,
+    "audiences": True,
+    "estimated_minutes": True,
+    "pass_mark": True,
+    "certificate_validity_months": False,
+    "content_notice": False,
+}
+MODULE_KEYS = {"title": True}
+STEP_KEYS = {
+    "kind": True,
+    "title": True,
+    "estimated_minutes": False,
+    "pass_mark": False,
+    "max_attempts": False,
+    "shuffle": False,
+}
+QUIZ_ONLY_KEYS = ("pass_mark", "max_attempts", "shuffle")
+STEP_KINDS = ("lesson", "quiz")
+NAME_HINT = (
+    "deux chiffres, un tiret, puis des lettres sans accent, des chiffres ou des tirets"
+    " (par exemple 01-introduction)"
+)
+
+
+def parse_course(path: Path) -> ParsedCourse:
+    """Read the course folder `path`; raise CourseFormatError listing every error found.
+
+    Warnings (a choice without feedback…) do not stop the parse: they are in `.warnings`.
+    """
+    return _CourseReader(Path(path)).read()
+
+
+class _Fields:
+    """Typed access to a document's front matter, reporting each wrong value once."""
+
+    def __init__(self, document: Document, keys: dict[str, bool], problems: list[Problem]):
+        self.document = document
+        self.problems = problems
+        allowed = ", ".join(keys)
+        for key in document.fields:
+            if key not in keys:
+                self.problem(key, f"clé inconnue « {key} » (clés permises : {allowed})")
+        for key, required in keys.items():
+            if required and document.fields.get(key) is None:
+                problems.append(
+                    Problem(document.path, 1, f"clé obligatoire manquante dans l'en-tête : {key}")
+                )
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.document.path, self.document.line_of(key), message))
+
+    def text(self, key: str) -> str | None:
+        value = self.document.fields.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(key, f"{key} : texte attendu (entre guillemets s'il contient « : »)")
+            return None
+        return value.strip()
+
+    def integer(self, key: str, minimum: int, maximum: int | None = None) -> int | None:
+        value = self.document.fields.get(key)
+        if value is None:
+            return None
+        in_range = (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and minimum <= value
+            and (maximum is None or value <= maximum)
+        )
+        if not in_range:
+            bounds = f"de {minimum} à {maximum}" if maximum is not None else f"au moins {minimum}"
+            self.problem(key, f"{key} : nombre entier attendu, {bounds}")
+            return None
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self.document.fields.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.problem(key, f"{key} : true ou false attendu")
+            return False
+        return value
+
+    def codes(self, key: str) -> list[str]:
+        value = self.document.fields.get(key)
+        if value is None:
+            return []
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(code, str) and code for code in value)
+        ):
+            self.problem(key, f"{key} : liste de codes attendue (une ligne « - code » par code)")
+            return []
+        if len(set(value)) != len(value):
+            self.problem(key, f"{key} : code en double")
+        return value
+
+
+class _CourseReader:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.problems: list[Problem] = []
+
+    def _error(self, path: Path, message: str, line: int = 1) -> None:
+        self.problems.append(Problem(path, line, message))
+
+    def _ignored(self, path: Path) -> None:
+        what = "dossier" if path.is_dir() else "fichier"
+        message = f"{what} ignoré : il ne fait pas partie du format des cours"
+        self.problems.append(Problem(path, 1, message, "warning"))
+
+    def read(self) -> ParsedCourse:
+        if not self.folder.is_dir():
+            raise CourseFormatError([Problem(self.folder, 1, "dossier de cours introuvable")])
+        course_document = self._document(self.folder / "course.md")
+        module_folders, image_files = self._scan_course_folder()
+        assets = [asset for path in image_files if (asset := self._read_image(path))]
+        modules = [(folder, self._read_module(folder)) for folder in module_folders]
+        step_keys = {
+            f"{folder.name}/{path.stem}" for folder, (_doc, steps) in modules for path, _ in steps
+        }
+        # Refused images still count as present, so that links to them add no second problem.
+        image_paths = {f"{IMAGES_FOLDER}/{path.name}" for path in image_files}
+        renderer = CourseRenderer(step_keys, image_paths)
+        parsed_modules = [
+            self._build_module(folder, document, steps, renderer)
+            for folder, (document, steps) in modules
+        ]
+        course = None
+        if course_document is not None:
+            course = self._build_course(course_document, renderer)
+        problems = self.problems + renderer.problems
+        if course is None or any(problem.is_error for problem in problems):
+            raise CourseFormatError(problems)
+        course.modules = [module for module in parsed_modules if module is not None]
+        course.assets = assets
+        course.warnings = sorted(problems)
+        compute_hashes(course)
+        return course
+
+    def _document(self, path: Path) -> Document | None:
+        if not path.is_file():
+            self._error(path, f"fichier manquant : {path.name}")
+            return None
+        return read_document(path, self.problems)
+
+    def _numbered(self, entries: list[Path], what: str) -> list[Path]:
+        """Entries named NN-name in order, after reporting bad names, duplicates and gaps."""
+        numbered = []
+        for entry in entries:
+            name = entry.name.removesuffix(".md") if entry.is_file() else entry.name
+            match = _NUMBERED.match(name)
+            if match is None:
+                self._error(entry, f"nom de {what} invalide : {NAME_HINT}")
+            else:
+                numbered.append((int(match.group("number")), entry))
+        numbered.sort()
+        expected, seen = 1, {}
+        for number, entry in numbered:
+            if number in seen:
+                self._error(entry, f"numéro {number:02d} déjà pris par {seen[number].name}")
+                continue
+            if number != expected:
+                self._error(
+                    entry,
+                    f"numérotation : {expected:02d} attendu, {number:02d} trouvé (les numéros"
+                    " se suivent à partir de 01, sans trou)",
+                )
+            seen[number] = entry
+            expected = number + 1
+        return [entry for _number, entry in numbered]
+
+    def _visible_entries(self, folder: Path) -> list[Path]:
+        return sorted(entry for entry in folder.iterdir() if not entry.name.startswith("."))
+
+    def _scan_course_folder(self) -> tuple[list[Path], list[Path]]:
+        modules, images = [], []
+        for entry in self._visible_entries(self.folder):
+            if entry.is_symlink():
+                self._error(entry, "lien symbolique refusé : placez le fichier lui-même")
+            elif entry.is_dir() and entry.name == IMAGES_FOLDER:
+                images = self._scan_images(entry)
+            elif entry.is_dir() and entry.name[:1].isdigit():
+                modules.append(entry)
+            elif entry.name != "course.md":
+                self._ignored(entry)
+        modules = self._numbered(modules, "module")
+        if not modules and (self.folder / "course.md").is_file():
+            self._error(self.folder / "course.md", "le cours ne contient aucun module")
+        return modules, images
+
+    def _scan_images(self, folder: Path) -> list[Path]:
+        images = []
+        for entry in self._visible_entries(folder):
+            if entry.is_dir():
+                self._ignored(entry)
+            elif entry.suffix.lower() not in IMAGE_TYPES:
+                kinds = ", ".join(sorted({suffix[1:] for suffix in IMAGE_TYPES}))
+                self._error(entry, f"type d'image non pris en charge (formats permis : {kinds})")
+            elif not _IMAGE_NAME.match(entry.name):
+                self._error(entry, "nom d'image invalide : lettres sans accent, chiffres, tirets")
+            else:
+                images.append(entry)
+        return images
+
+    def _read_image(self, path: Path) -> ParsedAsset | None:
+        data = read_bytes(path, self.problems)
+        if data is None:
+            return None
+        content_type = IMAGE_TYPES[path.suffix.lower()]
+        before = len(self.problems)
+        check_image(path, content_type, data, self.problems)
+        if len(self.problems) > before:
+            return None
+        return ParsedAsset(f"{IMAGES_FOLDER}/{path.name}", content_type, data)
+
+    def _read_module(
+        self, folder: Path
+    ) -> tuple[Document | None, list[tuple[Path, Document | None]]]:
+        document = self._document(folder / "module.md")
+        step_files = []
+        for entry in self._visible_entries(folder):
+            if entry.name == "module.md":
+                continue
+            if entry.is_symlink():
+                self._error(entry, "lien symbolique refusé : placez le fichier lui-même")
+            elif entry.is_file() and entry.suffix == ".md":
+                step_files.append(entry)
+            else:
+                self._ignored(entry)
+        steps = [
+            (path, read_document(path, self.problems))
+            for path in self._numbered(step_files, "fichier d'étape")
+        ]
+        if not step_files:
+            self._error(folder / "module.md", "module sans étape : ajoutez un fichier 01-….md")
+        return document, steps
+
+    def _build_module(
+        self,
+        folder: Path,
+        document: Document | None,
+        steps: list[tuple[Path, Document | None]],
+        renderer: CourseRenderer,
+    ) -> ParsedModule | None:
+        parsed_steps = [
+            self._build_step(f"{folder.name}/{path.stem}", step_document, renderer)
+            for path, step_document in steps
+            if step_document is not None
+        ]
+        if document is None:
+            return None
+        fields = _Fields(document, MODULE_KEYS, self.problems)
+        intro_html = renderer.render(
+            document.body, Source(document.path, folder.name, document.body_line)
+        )
+        return ParsedModule(
+            key=folder.name,
+            title=fields.text("title") or "",
+            intro=document.body,
+            intro_html=intro_html,
+            steps=[step for step in parsed_steps if step is not None],
+        )
+
+    def _build_step(
+        self, key: str, document: Document, renderer: CourseRenderer
+    ) -> ParsedStep | None:
+        fields = _Fields(document, STEP_KEYS, self.problems)
+        kind = fields.text("kind")
+        if kind is not None and kind not in STEP_KINDS:
+            fields.problem("kind", "kind : « lesson » (leçon) ou « quiz » attendu")
+            kind = None
+        if kind == "lesson":
+            for key_name in QUIZ_ONLY_KEYS:
+                if key_name in document.fields:
+                    fields.problem(key_name, f"{key_name} n'est permis que dans un quiz")
+        step = ParsedStep(
+            key=key,
+            kind=kind or "lesson",
+            title=fields.text("title") or "",
+            estimated_minutes=fields.integer("estimated_minutes", 0),
+            pass_mark=fields.integer("pass_mark", 0, 100) if kind == "quiz" else None,
+            max_attempts=fields.integer("max_attempts", 1) if kind == "quiz" else None,
+            shuffle=fields.boolean("shuffle") if kind == "quiz" else False,
+            body=document.body,
+        )
+        source = Source(document.path, key.split("/")[0], document.body_line)
+        if kind == "quiz":
+            step.body, step.questions = QuizParser(renderer, source).parse(document.body)
+            step.body_html = renderer.render(step.body, source) if step.body else ""
+        else:
+            step.body_html = renderer.render(step.body, source)
+        step.images = source.images
+        return step if kind is not None else None
+
+    def _build_course(self, document: Document, renderer: CourseRenderer) -> ParsedCourse:
+        fields = _Fields(document, COURSE_KEYS, self.problems)
+        slug = fields.text("slug") or ""
+        if slug and (not SLUG.match(slug) or len(slug) > MAX_SLUG_LENGTH):
+            fields.problem(
+                "slug", "slug : lettres minuscules sans accent, chiffres et tirets seulement"
+            )
+        elif slug and slug != self.folder.name:
+            fields.problem(
+                "slug", f"le slug « {slug} » doit être le nom du dossier (« {self.folder.name} »)"
+            )
+        return ParsedCourse(
+            source=self.folder,
+            slug=slug,
+            title=fields.text("title") or "",
+            summary=fields.text("summary") or "",
+            audiences=fields.codes("audiences"),
+            estimated_minutes=fields.integer("estimated_minutes", 0) or 0,
+            pass_mark=fields.integer("pass_mark", 0, 100) or 0,
+            certificate_validity_months=fields.integer("certificate_validity_months", 1),
+            content_notice=fields.text("content_notice"),
+            presentation=document.body,
+            presentation_html=renderer.render(
+                document.body, Source(document.path, "", document.body_line)
+            ),
+            key_lines=document.key_lines,
+        )
