@@ -26,6 +26,8 @@ class Journey:
         self.base_url = base_url
         self.audit = audit
         self.name = name
+        #: How long `check` waits for the page the last action led to (milliseconds).
+        self.new_page_timeout = 10_000
         self.checked: list[str] = []
         self.loaded: list[str] = []
         self._document: Response | None = None
@@ -50,7 +52,9 @@ class Journey:
         """
         page = self.page
         try:
-            page.wait_for_function(f"() => window.{CHECKED_FLAG} !== true", timeout=10_000)
+            page.wait_for_function(
+                f"() => window.{CHECKED_FLAG} !== true", timeout=self.new_page_timeout
+            )
         except PlaywrightTimeoutError:
             raise AssertionError(
                 f"[{name}] expected a new page after the last action, still on {page.url}"

@@ -1,0 +1,97 @@
+"""The checks of the journeys can fail: each one, fed a page that breaks its rule, says so."""
+
+import pytest
+from playwright.sync_api import Browser
+
+from .audit import DESKTOP, NARROW, SessionAudit, format_axe_violations, reflow_problem, run_axe
+from .journey import Journey
+from .keyboard import assert_focus_visible
+
+BROKEN_PAGE = """<!doctype html><html lang="fr"><head><title>Page cassée</title></head><body>
+<main><h1>Page cassée</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<button type="button"></button>
+<div style="width: 1000px">Une ligne trop large pour un petit écran.</div></main></body></html>"""
+
+FLUID_PAGE = """<!doctype html><html lang="fr"><head><title>Page fluide</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>
+<main><h1>Page fluide</h1><p>Un texte qui passe à la ligne.</p>
+<button type="button" id="visible">Bouton</button>
+<button type="button" id="invisible" style="outline: none">Bouton sans focus visible</button>
+</main></body></html>"""
+
+
+@pytest.fixture
+def blank_page(browser: Browser):
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    yield context.new_page()
+    context.close()
+
+
+def test_axe_reports_violations_with_rule_element_and_help(blank_page):
+    blank_page.set_content(BROKEN_PAGE)
+
+    violations = run_axe(blank_page)
+
+    assert {"image-alt", "button-name"} <= {violation["id"] for violation in violations}
+    report = format_axe_violations(violations, "la page cassée")
+    assert "image-alt" in report
+    assert "<img" in report
+    assert "https://dequeuniversity.com/rules/axe/" in report
+
+
+def test_horizontal_scrolling_at_320_px_is_reported(blank_page):
+    blank_page.set_viewport_size(NARROW)
+    blank_page.set_content(FLUID_PAGE)
+    assert reflow_problem(blank_page) is None
+
+    blank_page.set_content(BROKEN_PAGE)
+    problem = reflow_problem(blank_page)
+    assert problem is not None
+    assert "width: 1000px" in problem
+
+
+def test_an_invisible_focus_is_reported(blank_page):
+    blank_page.set_content(FLUID_PAGE)
+    blank_page.keyboard.press("Tab")
+    assert assert_focus_visible(blank_page)["indicator"].startswith("outline")
+
+    blank_page.keyboard.press("Tab")
+    with pytest.raises(AssertionError, match="no visible focus indicator"):
+        assert_focus_visible(blank_page)
+
+
+def test_the_html_validator_reports_errors(tmp_path, java_executable):
+    if java_executable is None:
+        pytest.skip("Java introuvable : make test l'installe")
+    audit = SessionAudit(results_dir=tmp_path)
+    audit.keep_source(
+        "harness",
+        1,
+        "Page invalide",
+        "http://exemple.test/",
+        '<!doctype html><html lang="fr"><head><title>x</title></head><body>'
+        '<p id="a">un</p><p id="a">deux</p><div aria-labelledby="a">trois</div></body></html>',
+    )
+
+    errors = audit.validate_html(java_executable)
+
+    assert any("Duplicate ID" in error and "« Page invalide »" in error for error in errors)
+    assert any("aria-labelledby" in error for error in errors)
+
+
+def test_a_page_reached_without_check_fails_the_journey(browser, live_site, tmp_path):
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    try:
+        journey = Journey(context, live_site.url, SessionAudit(results_dir=tmp_path), "harness")
+        journey.new_page_timeout = 500
+        page = journey.start()
+
+        with pytest.raises(AssertionError, match="expected a new page"):
+            journey.check("Toujours l'accueil")
+
+        page.get_by_role("main").get_by_role("link", name="Se connecter").click()
+        page.wait_for_url("**/connexion")
+        with pytest.raises(AssertionError, match="without journey.check"):
+            journey.assert_all_pages_checked()
+    finally:
+        context.close()
