@@ -6,7 +6,7 @@ DSFR := node_modules/@gouvfr/dsfr/dist
 STATIC_DSFR := training/static/dsfr
 export FLASK_APP := wsgi
 
-.PHONY: run test install assets lint test-sqlite test-postgresql clean
+.PHONY: run test install assets lint browser-tools test-sqlite test-postgresql captures clean
 
 run: install assets
 	$(BIN)/flask db upgrade
@@ -16,18 +16,43 @@ run: install assets
 	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Debugging & \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install assets lint test-sqlite test-postgresql
+test: install assets lint browser-tools test-sqlite test-postgresql
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/flask courses check courses
 
+# The browser journeys (tests/browser, marker `browser`) run in the SQLite pass only: they start
+# their own server on a temporary SQLite database, whatever --database says.
 test-sqlite:
-	$(BIN)/pytest
+	CHROMIUM="$$(command -v chromium chromium-browser | head -n 1)" $(BIN)/pytest
 
 test-postgresql:
-	$(BIN)/pytest --database=postgresql
+	$(BIN)/pytest --database=postgresql -m "not browser"
+
+# Debian's Chromium for the browser journeys (never a browser downloaded at run time) and a Java
+# runtime for the Nu Html Checker, installed with apt-get when missing (as root, or with sudo).
+# Without them the browser tests are skipped with a one-line reason, except in CI (CI=true),
+# where they fail.
+browser-tools:
+	@[ -n "$$(command -v chromium chromium-browser)" ] || { $(call apt_install,chromium); }
+	@command -v java >/dev/null 2>&1 || { $(call apt_install,default-jre-headless); }
+
+define apt_install
+echo "$(1) is missing: installing it with apt-get."; \
+if [ "$$(id -u)" = 0 ]; then sudo=""; \
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+else echo "Cannot install $(1) (neither root nor sudo): the browser tests will not run."; \
+  [ "$$CI" != true ] || exit 1; exit 0; fi; \
+$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $(1) \
+  || { echo "Installing $(1) failed."; [ "$$CI" != true ] || exit 1; }
+endef
+
+# Refresh the screenshots of docs/captures/ (shown in the README) from the journeys.
+captures: install assets browser-tools
+	UPDATE_DOC_CAPTURES=1 CHROMIUM="$$(command -v chromium chromium-browser | head -n 1)" \
+		$(BIN)/pytest -m browser
 
 install: $(VENV)/.installed
 
@@ -42,8 +67,9 @@ $(VENV)/.installed: pyproject.toml
 assets: $(STATIC_DSFR)/.copied
 
 # Only the DSFR files the pages use (CSS, JS, fonts, icons, favicon), never committed.
+# No package needs its install script (vnu-jar's would download a Java runtime).
 $(STATIC_DSFR)/.copied: package-lock.json .dsfr.yml
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 	rm -rf $(STATIC_DSFR) && mkdir -p $(STATIC_DSFR)/utility/icons
 	cp $(DSFR)/dsfr.min.css $(DSFR)/dsfr.module.min.js $(DSFR)/dsfr.nomodule.min.js $(STATIC_DSFR)/
 	cp $(DSFR)/utility/icons/icons.min.css $(STATIC_DSFR)/utility/icons/

@@ -25,8 +25,12 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "RGAAv4"]
 DESKTOP = {"width": 1280, "height": 800}
 #: WCAG 1.4.10: content reflows in 320 CSS px without horizontal scrolling.
 NARROW = {"width": 320, "height": 640}
-#: A 1280 x 800 window at 200 % zoom lays pages out in 640 x 400 CSS px, at 2 device px each.
-ZOOM_200 = {"width": 640, "height": 400, "deviceScaleFactor": 2, "mobile": False}
+#: The windows every page is shown in besides the person's own: name -> browser context options.
+#: A 1280 x 800 window at 200 % zoom lays pages out in 640 x 400 CSS px, 2 device px each.
+REFLOW_VIEWS = {
+    "320px": {"viewport": NARROW, "device_scale_factor": 1},
+    "zoom-200": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
+}
 
 NO_HORIZONTAL_SCROLL = """() => ({
   scrollWidth: document.documentElement.scrollWidth,
@@ -94,7 +98,8 @@ class SessionAudit:
     results_dir: Path = RESULTS_DIR
     update_doc_captures: bool = False
     pages: list[CheckedPage] = field(default_factory=list)
-    validator_warnings: list[str] = field(default_factory=list)
+    #: Nu Html Checker warnings: message -> the pages where it was seen.
+    validator_warnings: dict[str, list[str]] = field(default_factory=dict)
     validator_note: str | None = None
 
     def __post_init__(self) -> None:
@@ -146,5 +151,5 @@ class SessionAudit:
             if message["type"] == "error" or message.get("subType") == "fatal":
                 errors.append(text)
             else:
-                self.validator_warnings.append(text)
+                self.validator_warnings.setdefault(message["message"], []).append(where)
         return errors

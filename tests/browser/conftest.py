@@ -54,7 +54,9 @@ def chromium_executable() -> str:
         filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None
     )
     if not found:
-        _missing("Chromium introuvable : `make test` installe le paquet Debian chromium")
+        _missing(
+            "Browser tests skipped: no chromium on PATH (`make test` installs Debian's package)"
+        )
     return found
 
 
@@ -62,7 +64,7 @@ def chromium_executable() -> str:
 def java_executable() -> str | None:
     found = shutil.which("java")
     if not found and _in_ci():
-        pytest.fail("Java introuvable : le validateur HTML (vnu) en a besoin", pytrace=False)
+        pytest.fail("No java on PATH: the Nu Html Checker needs it (CI=true)", pytrace=False)
     return found
 
 
@@ -73,7 +75,7 @@ def session_audit(request: pytest.FixtureRequest, java_executable) -> Iterator[S
     request.config.stash[AUDIT_KEY] = audit
     yield audit
     if java_executable is None:
-        audit.validator_note = "HTML non validé : Java est introuvable (make test l'installe)."
+        audit.validator_note = "HTML not validated: no java on PATH (`make test` installs it)."
         return
     errors = audit.validate_html(java_executable)
     assert not errors, f"Nu Html Checker: {len(errors)} error(s)\n" + "\n".join(errors)
@@ -106,13 +108,14 @@ def new_journey(
     live_site: LiveServer,
     session_audit: SessionAudit,
 ) -> Iterator[Callable[[str], Journey]]:
-    """Open another person's tab (own cookies): `admin = new_journey("admin")`."""
+    """Open another person's tab (own cookies): `admin = new_journey("admin")`;
+    `new_journey("mobile", viewport=NARROW)` for a small screen."""
     journeys: list[Journey] = []
 
-    def open_journey(person: str = "") -> Journey:
-        context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    def open_journey(person: str = "", *, viewport: dict | None = None) -> Journey:
+        context = browser.new_context(viewport=viewport or DESKTOP, locale="fr-FR")
         name = request.node.name + (f"-{person}" if person else "")
-        journeys.append(Journey(context, live_site.url, session_audit, name))
+        journeys.append(Journey(context, live_site.url, session_audit, name, viewport))
         return journeys[-1]
 
     yield open_journey
@@ -123,7 +126,7 @@ def new_journey(
                 journey.assert_all_pages_checked()
     finally:
         for journey in journeys:
-            journey.context.close()
+            journey.close()
     if getattr(request.node, "journey_failed", False):
         print(f"Server log (last lines):\n{live_site.log_tail()}")
 
@@ -146,12 +149,14 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     audit = config.stash.get(AUDIT_KEY, None)
     if audit is None:
         return
-    terminalreporter.section("Parcours navigateur")
+    terminalreporter.section("browser journeys")
     terminalreporter.write_line(
-        f"{len(audit.pages)} pages contrôlées (axe-core, 320 px, zoom 200 %) ; "
-        f"captures dans {audit.results_dir / 'captures'}"
+        f"{len(audit.pages)} pages checked (axe-core, 320 px, 200 % zoom, Nu Html Checker); "
+        f"screenshots in {audit.results_dir / 'captures'}"
     )
     if audit.validator_note:
         terminalreporter.write_line(audit.validator_note)
-    for warning in audit.validator_warnings:
-        terminalreporter.write_line(f"vnu (avertissement) : {warning}")
+    for warning, pages in audit.validator_warnings.items():
+        terminalreporter.write_line(
+            f"vnu warning on {len(pages)} page(s), e.g. {pages[0]}: {warning}"
+        )

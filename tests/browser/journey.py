@@ -1,28 +1,39 @@
 """One person's visit to the running site, in one browser tab, audited at every page it reaches."""
 
-from playwright.sync_api import BrowserContext, Page, Response
+from playwright.sync_api import BrowserContext, Page, Response, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .audit import DESKTOP, NARROW, ZOOM_200, SessionAudit, format_axe_violations, reflow_problem
+from .audit import DESKTOP, REFLOW_VIEWS, SessionAudit, format_axe_violations, reflow_problem
 from .audit import run_axe as axe_violations
 
 #: Set on a document once checked, so that the next check waits for a new one.
 CHECKED_FLAG = "__journeyChecked"
+#: The DSFR script marks the document once its components are started.
+DSFR_STARTED = "html[data-fr-js]"
 
 
 class Journey:
     """A browser tab driven as a person would, with `check(name)` at every page reached.
 
-    `check` waits for the page the last action led to, then runs axe-core, checks reflow at
-    320 px and at 200 % zoom, takes the screenshots and keeps the HTML for the Nu Html Checker.
-    A journey that reaches a page without checking it fails at the end: no page escapes.
+    `check` waits for the page the last action led to, runs axe-core on it, takes its screenshot,
+    keeps its HTML for the Nu Html Checker, and shows that same HTML at 320 px and at 200 % zoom
+    (in tabs of their own, so the person's tab is never resized) to check it needs no
+    horizontal scrolling. A journey that reaches a page without checking it fails at the end.
     """
 
     def __init__(
-        self, context: BrowserContext, base_url: str, audit: SessionAudit, name: str
+        self,
+        context: BrowserContext,
+        base_url: str,
+        audit: SessionAudit,
+        name: str,
+        viewport: dict | None = None,
     ) -> None:
         self.context = context
         self.page: Page = context.new_page()
+        #: The window this person uses (the desktop one unless the test says otherwise).
+        self.viewport = viewport or DESKTOP
+        self.page.set_viewport_size(self.viewport)
         self.base_url = base_url
         self.audit = audit
         self.name = name
@@ -30,7 +41,9 @@ class Journey:
         self.new_page_timeout = 10_000
         self.checked: list[str] = []
         self.loaded: list[str] = []
+        self._screenshots = 0
         self._document: Response | None = None
+        self._viewers: dict[str, Page] = {}
         self.page.on("load", lambda page: self.loaded.append(page.url))
         self.page.on("response", self._remember_document)
 
@@ -60,56 +73,79 @@ class Journey:
                 f"[{name}] expected a new page after the last action, still on {page.url}"
             ) from None
         page.wait_for_load_state("load")
-        # The DSFR script marks the document once its components are started.
-        page.locator("html[data-fr-js]").wait_for(state="attached", timeout=10_000)
-        index = len(self.checked) + 1
+        page.locator(DSFR_STARTED).wait_for(state="attached", timeout=10_000)
+        self._screenshots += 1
+        index = self._screenshots
         where = f"« {name} » ({page.url})"
 
         violations = axe_violations(page)
         assert not violations, format_axe_violations(violations, where)
+        screenshot = self.audit.capture_path(self.name, index, name)
+        page.screenshot(path=screenshot, full_page=True)
 
-        self._keep_html(index, name)
+        url, html = self._document_source(name)
+        self.audit.keep_source(self.name, index, name, url, html)
+        reflowed = {
+            view: self._check_reflow(view, url, html, index, name, where) for view in REFLOW_VIEWS
+        }
 
-        desktop = self.audit.capture_path(self.name, index, name)
-        page.screenshot(path=desktop, full_page=True)
-        narrow = self._check_reflow(index, name, where)
         if doc_capture:
-            self.audit.publish_capture(desktop, doc_capture)
-            self.audit.publish_capture(narrow, f"{doc_capture}-320px")
-
+            self.audit.publish_capture(screenshot, doc_capture)
+            self.audit.publish_capture(reflowed["320px"], f"{doc_capture}-320px")
         page.evaluate(f"() => {{ window.{CHECKED_FLAG} = true; }}")
         self.checked.append(page.url)
         return page
 
-    def _keep_html(self, index: int, name: str) -> None:
+    def check_state(self, name: str, *, doc_capture: str | None = None) -> Page:
+        """Audit the page as it is now, without a new page: a menu or dialog just opened.
+
+        Runs axe-core and takes a screenshot; the HTML was validated when the page loaded.
+        """
+        page = self.page
+        self._screenshots += 1
+        violations = axe_violations(page)
+        assert not violations, format_axe_violations(violations, f"« {name} » ({page.url})")
+        path = self.audit.capture_path(self.name, self._screenshots, name)
+        page.screenshot(path=path)
+        if doc_capture:
+            self.audit.publish_capture(path, doc_capture)
+        return page
+
+    def _document_source(self, name: str) -> tuple[str, str]:
+        """The URL and HTML of the document in the tab, as the server sent it."""
         document = self._document
         url = self.page.url.split("#")[0]
         assert document is not None, f"[{name}] no HTML document was seen"
         assert document.url.split("#")[0] == url, f"[{name}] the HTML of {url} was not seen"
-        self.audit.keep_source(self.name, index, name, url, document.text())
+        return url, document.text()
 
-    def _check_reflow(self, index: int, name: str, where: str):
-        """No horizontal scrolling at 200 % zoom, then at 320 px; a screenshot of each."""
-        page = self.page
-        zoomed = self.audit.capture_path(self.name, index, name, "-zoom-200")
-        narrow = self.audit.capture_path(self.name, index, name, "-320px")
-        cdp = self.context.new_cdp_session(page)
+    def _check_reflow(self, view: str, url: str, html: str, index: int, name: str, where: str):
+        """Show the same HTML in the `view` window; no horizontal scrolling; a screenshot."""
+        viewer = self._viewer(view)
+
+        def serve_document(route: Route) -> None:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+        def is_document(address: str) -> bool:
+            return address == url
+
+        viewer.route(is_document, serve_document)
         try:
-            cdp.send("Emulation.setDeviceMetricsOverride", ZOOM_200)
-            zoom_problem = reflow_problem(page)
-            page.screenshot(path=zoomed, full_page=True)
+            viewer.goto(url)
+            viewer.locator(DSFR_STARTED).wait_for(state="attached", timeout=10_000)
+            problem = reflow_problem(viewer)
+            path = self.audit.capture_path(self.name, index, name, f"-{view}")
+            viewer.screenshot(path=path, full_page=True)
         finally:
-            cdp.detach()
-        # Playwright's own emulation replaces the zoom entirely (no clearing in between,
-        # which would leave the page at whatever size the window last had).
-        page.set_viewport_size(NARROW)
-        narrow_problem = reflow_problem(page)
-        page.screenshot(path=narrow, full_page=True)
-        page.set_viewport_size(DESKTOP)
-        assert page.evaluate("() => [innerWidth, devicePixelRatio]") == [DESKTOP["width"], 1]
-        assert zoom_problem is None, f"{where} at 200 % zoom: {zoom_problem} (see {zoomed})"
-        assert narrow_problem is None, f"{where} at 320 px: {narrow_problem} (see {narrow})"
-        return narrow
+            viewer.unroute(is_document, serve_document)
+        assert problem is None, f"{where} in the {view} view: {problem} (see {path})"
+        return path
+
+    def _viewer(self, view: str) -> Page:
+        if view not in self._viewers:
+            context = self.context.browser.new_context(locale="fr-FR", **REFLOW_VIEWS[view])
+            self._viewers[view] = context.new_page()
+        return self._viewers[view]
 
     def assert_all_pages_checked(self) -> None:
         """Every document this tab loaded went through `check`."""
@@ -119,3 +155,8 @@ class Journey:
             f"{missing} page(s) reached without journey.check(): loaded {self.loaded}, "
             f"checked {self.checked}"
         )
+
+    def close(self) -> None:
+        for viewer in self._viewers.values():
+            viewer.context.close()
+        self.context.close()

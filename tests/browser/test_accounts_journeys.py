@@ -1,4 +1,4 @@
-"""Account journeys: sign up, log out and in, edit one's profile; an admin changes a role."""
+"""Account journeys: sign up, log out and in, edit the profile, forgotten and changed passwords."""
 
 import re
 
@@ -8,7 +8,6 @@ from .steps import (
     confirm_email,
     fill_sign_up_form,
     log_in,
-    log_in_as_demo,
     log_out,
     new_email,
     sign_up,
@@ -78,43 +77,53 @@ def test_visitor_signs_up_logs_out_logs_in_and_edits_profile(journey, mailbox):
     expect(page.get_by_label("Structure ou service")).to_have_value("Lycée Montaigne")
 
 
-def test_admin_changes_a_users_role(new_journey, mailbox):
-    # A teacher signs up in her own browser...
-    learner = new_journey("apprenante")
-    learner.start()
-    email = new_email("Nadia")
-    sign_up(learner, email=email, full_name="Nadia Benali")
+def test_learner_resets_a_forgotten_password_then_changes_it(journey, mailbox):
+    page = journey.start()
+    email = new_email("Lucas")
+    sign_up(journey, email=email, full_name="Lucas Petit")
+    log_out(journey)
 
-    # ...and the administrator makes her a trainer.
-    admin = new_journey("admin")
-    page = admin.start()
-    log_in_as_demo(admin, "admin")
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Comptes"
-    ).click()
-    admin.check("Comptes", doc_capture="admin-comptes")
-    page.get_by_label("Rechercher").fill("Nadia Benali")
-    page.get_by_role("button", name="Filtrer").click()
-    admin.check("Comptes filtrés")
-    expect(page.get_by_role("status")).to_have_text("1 compte")
-    page.get_by_role("link", name="Nadia Benali").click()
-    admin.check("Compte")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Nadia Benali")
-    page.get_by_label("Rôle").select_option(label="Formateur")
-    page.get_by_role("button", name="Changer le rôle").click()
-    admin.check("Rôle changé")
-    expect(page.get_by_role("status")).to_contain_text(
-        "Le rôle de Nadia Benali est maintenant « Formateur »."
-    )
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Journal d'audit"
-    ).click()
-    admin.check("Journal d'audit")
-    expect(page.get_by_role("row").filter(has_text="Alice Administratrice").first).to_be_visible()
+    page.get_by_role("banner").get_by_role("link", name="Se connecter").click()
+    journey.check("Connexion")
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    journey.check("Mot de passe oublié")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_role("button", name="Recevoir le lien").click()
+    journey.check("Lien envoyé")
+    expect(page.get_by_role("status")).to_contain_text("un lien valable une heure")
+    assert mailbox.to(email)[-1]["Subject"] == "Réinitialisation de votre mot de passe"
+    reset_link = mailbox.last_link(email)
 
-    # The teacher sees her new role on her next visit to « Mon compte ».
-    learner.page.get_by_role("navigation", name="Menu principal").get_by_role(
+    page.goto(reset_link)
+    journey.check("Nouveau mot de passe")
+    page.get_by_label(re.compile(r"^Nouveau mot de passe")).fill("trop court")
+    page.get_by_label("Confirmez le nouveau mot de passe").fill("autre chose")
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    journey.check("Nouveau mot de passe refusé")
+    expect(page.get_by_role("alert").filter(has_text="Le formulaire contient")).to_be_focused()
+    new_password = "le soleil se lève sur la garonne"
+    page.get_by_label(re.compile(r"^Nouveau mot de passe")).fill(new_password)
+    page.get_by_label("Confirmez le nouveau mot de passe").fill(new_password)
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    journey.check("Mot de passe modifié")
+    expect(page.get_by_role("status")).to_contain_text("Votre mot de passe est modifié.")
+
+    # The link served once: opening it again explains why it no longer works.
+    page.goto(reset_link)
+    journey.check("Lien déjà utilisé")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lien non valide")
+
+    log_in(journey, email, new_password)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Mon compte"
     ).click()
-    learner.check("Mon compte")
-    expect(learner.page.get_by_text("Rôle : Formateur")).to_be_visible()
+    journey.check("Mon compte")
+    page.get_by_role("link", name="Changer de mot de passe").click()
+    journey.check("Changer de mot de passe")
+    page.get_by_label("Mot de passe actuel").fill(new_password)
+    final_password = "la pluie tombe sur le vieux port"
+    page.get_by_label(re.compile(r"^Nouveau mot de passe")).fill(final_password)
+    page.get_by_label("Confirmez le nouveau mot de passe").fill(final_password)
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    journey.check("Mot de passe changé")
+    expect(page.get_by_role("status")).to_contain_text("Votre mot de passe est modifié.")

@@ -62,7 +62,7 @@ def test_an_invisible_focus_is_reported(blank_page):
 
 def test_the_html_validator_reports_errors(tmp_path, java_executable):
     if java_executable is None:
-        pytest.skip("Java introuvable : make test l'installe")
+        pytest.skip("No java on PATH (`make test` installs it)")
     audit = SessionAudit(results_dir=tmp_path)
     audit.keep_source(
         "harness",
@@ -81,8 +81,8 @@ def test_the_html_validator_reports_errors(tmp_path, java_executable):
 
 def test_a_page_reached_without_check_fails_the_journey(browser, live_site, tmp_path):
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    journey = Journey(context, live_site.url, SessionAudit(results_dir=tmp_path), "harness")
     try:
-        journey = Journey(context, live_site.url, SessionAudit(results_dir=tmp_path), "harness")
         journey.new_page_timeout = 500
         page = journey.start()
 
@@ -94,4 +94,4 @@ def test_a_page_reached_without_check_fails_the_journey(browser, live_site, tmp_
         with pytest.raises(AssertionError, match="without journey.check"):
             journey.assert_all_pages_checked()
     finally:
-        context.close()
+        journey.close()
