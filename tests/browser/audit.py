@@ -45,17 +45,24 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def run_axe(page: Page) -> list[dict]:
-    """Inject axe-core (through the DevTools protocol, which the page's CSP does not block)."""
+def run_axe(page: Page, undecided: dict[str, int] | None = None) -> list[dict]:
+    """The axe-core violations of the page as it is now.
+
+    axe is injected through the DevTools protocol, which the page's CSP does not block.
+    `undecided` counts, by rule, the checks axe could not decide (to review by hand).
+    """
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT.read_text())
     results = page.evaluate(
         """tags => axe.run(document, {
             runOnly: {type: 'tag', values: tags},
-            resultTypes: ['violations'],
+            resultTypes: ['violations', 'incomplete'],
         })""",
         AXE_TAGS,
     )
+    if undecided is not None:
+        for rule in results["incomplete"]:
+            undecided[rule["id"]] = undecided.get(rule["id"], 0) + 1
     return results["violations"]
 
 
@@ -101,6 +108,8 @@ class SessionAudit:
     #: Nu Html Checker warnings: message -> the pages where it was seen.
     validator_warnings: dict[str, list[str]] = field(default_factory=dict)
     validator_note: str | None = None
+    #: Rules axe-core could not decide, with the number of pages where that happened.
+    axe_undecided: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for folder in ("captures", "html"):

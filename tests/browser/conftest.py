@@ -154,6 +154,11 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         f"{len(audit.pages)} pages checked (axe-core, 320 px, 200 % zoom, Nu Html Checker); "
         f"screenshots in {audit.results_dir / 'captures'}"
     )
+    if audit.axe_undecided:
+        terminalreporter.write_line(
+            "axe-core could not decide (review by hand): "
+            + ", ".join(f"{rule} on {pages} page(s)" for rule, pages in audit.axe_undecided.items())
+        )
     if audit.validator_note:
         terminalreporter.write_line(audit.validator_note)
     for warning, pages in audit.validator_warnings.items():

@@ -3,8 +3,14 @@
 from playwright.sync_api import BrowserContext, Page, Response, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .audit import DESKTOP, REFLOW_VIEWS, SessionAudit, format_axe_violations, reflow_problem
-from .audit import run_axe as axe_violations
+from .audit import (
+    DESKTOP,
+    REFLOW_VIEWS,
+    SessionAudit,
+    format_axe_violations,
+    reflow_problem,
+    run_axe,
+)
 
 #: Set on a document once checked, so that the next check waits for a new one.
 CHECKED_FLAG = "__journeyChecked"
@@ -57,11 +63,14 @@ class Journey:
         self.check(name, **check_options)
         return self.page
 
-    def check(self, name: str, *, doc_capture: str | None = None) -> Page:
+    def check(
+        self, name: str, *, doc_capture: str | None = None, doc_capture_320px: bool = False
+    ) -> Page:
         """Wait for the page the last action led to, and audit it.
 
-        `doc_capture`: also copy its screenshot to docs/captures/<doc_capture>.png
-        (and the 320 px one to <doc_capture>-320px.png) when running `make captures`.
+        `doc_capture`: when running `make captures`, also copy its screenshot to
+        docs/captures/<doc_capture>.png (and, with `doc_capture_320px`, the 320 px one to
+        <doc_capture>-320px.png).
         """
         page = self.page
         try:
@@ -78,7 +87,7 @@ class Journey:
         index = self._screenshots
         where = f"« {name} » ({page.url})"
 
-        violations = axe_violations(page)
+        violations = run_axe(page, self.audit.axe_undecided)
         assert not violations, format_axe_violations(violations, where)
         screenshot = self.audit.capture_path(self.name, index, name)
         page.screenshot(path=screenshot, full_page=True)
@@ -91,6 +100,7 @@ class Journey:
 
         if doc_capture:
             self.audit.publish_capture(screenshot, doc_capture)
+        if doc_capture and doc_capture_320px:
             self.audit.publish_capture(reflowed["320px"], f"{doc_capture}-320px")
         page.evaluate(f"() => {{ window.{CHECKED_FLAG} = true; }}")
         self.checked.append(page.url)
@@ -103,7 +113,7 @@ class Journey:
         """
         page = self.page
         self._screenshots += 1
-        violations = axe_violations(page)
+        violations = run_axe(page)
         assert not violations, format_axe_violations(violations, f"« {name} » ({page.url})")
         path = self.audit.capture_path(self.name, self._screenshots, name)
         page.screenshot(path=path)

@@ -15,7 +15,7 @@ from .steps import (
 
 
 def test_visitor_signs_up_logs_out_logs_in_and_edits_profile(journey, mailbox):
-    page = journey.start(doc_capture="accueil")
+    page = journey.start(doc_capture="accueil", doc_capture_320px=True)
     email = new_email("Claire")
 
     # A first attempt with a mistyped address and no consent: the errors are listed on top.

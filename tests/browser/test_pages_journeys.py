@@ -1,5 +1,7 @@
 """Public pages: the footer's pages, a missing page, and the menu on a small screen."""
 
+import re
+
 from playwright.sync_api import expect
 
 from .audit import NARROW
@@ -11,7 +13,7 @@ def test_visitor_reads_the_pages_of_the_footer(journey):
     footer = page.get_by_role("contentinfo")
 
     footer.get_by_role("link", name="Accessibilité : non conforme").click()
-    journey.check("Déclaration d'accessibilité", doc_capture="declaration-accessibilite")
+    journey.check("Déclaration d'accessibilité")
     expect(page.get_by_role("heading", level=1)).to_have_text("Déclaration d'accessibilité")
     for section in (
         "État de conformité",
@@ -59,3 +61,14 @@ def test_visitor_on_a_small_screen_uses_the_menu_with_the_keyboard(new_journey):
     page.keyboard.press("Enter")
     journey.check("Inscription")
     expect(page.get_by_role("heading", level=1)).to_have_text("Créer un compte")
+
+
+def test_visitor_browses_the_catalogue(journey):
+    page = journey.start()
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Formations"
+    ).click()
+    journey.check("Catalogue des formations")
+    page.get_by_role("main").get_by_role("link", name=re.compile("socle commun")).click()
+    journey.check("Fiche d'une formation")
+    expect(page).to_have_title(re.compile("socle commun"))
