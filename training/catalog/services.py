@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from training.accounts.models import User
 from training.catalog.models import Enrolment
+from training.content import services as content
 from training.content.models import Course, CourseVersion, Module, Step
 from training.extensions import db
 
@@ -63,17 +65,9 @@ def latest_versions() -> list[CourseVersion]:
                     CourseVersion.number == newest.c.number,
                 ),
             )
+            .options(joinedload(CourseVersion.course))
             .order_by(CourseVersion.title)
         )
-    )
-
-
-def latest_version(course: Course) -> CourseVersion:
-    return db.session.scalar(
-        sa.select(CourseVersion)
-        .where(CourseVersion.course_id == course.id)
-        .order_by(CourseVersion.number.desc())
-        .limit(1)
     )
 
 
@@ -107,7 +101,7 @@ def enrol(user: User, course: Course) -> Enrolment:
     enrolment = Enrolment(
         user_id=user.id,
         course_id=course.id,
-        version_id=latest_version(course).id,
+        version_id=content.latest_version(course.slug).id,
         cycle=1,
         profession_id=user.profession_id,
         territory_id=user.territory_id,
@@ -156,9 +150,7 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
             .scalar_subquery()
         )
         for enrolment, done_steps in db.session.execute(
-            sa.select(Enrolment, done)
-            .where(Enrolment.user_id == user.id)
-            .order_by(Enrolment.cycle)
+            sa.select(Enrolment, done).where(Enrolment.user_id == user.id).order_by(Enrolment.cycle)
         ):
             enrolments[enrolment.course_id] = (enrolment, done_steps)
     profession = user.profession.code if user is not None and user.is_authenticated else None
@@ -177,5 +169,9 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
                 done_steps=done_steps,
             )
         )
-    cards.sort(key=lambda card: (not card.recommended, len(card.version.audiences) > 1))
+    # The most general of the learner's courses (the common core, meant for every profession)
+    # comes before the learner's own track; the others keep their title order.
+    cards.sort(
+        key=lambda card: (not card.recommended, -len(card.version.audiences) * card.recommended)
+    )
     return cards

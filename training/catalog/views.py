@@ -7,6 +7,7 @@ from training.accounts.access import login_required, public
 from training.accounts.forms import EmptyForm
 from training.accounts.services import list_professions
 from training.catalog import bp, services
+from training.content import services as content
 from training.extensions import db
 from training.learning import services as learning
 
@@ -36,7 +37,7 @@ def _course_page(course, error: str | None = None):
     enrolment = (
         services.current_enrolment(current_user, course) if current_user.is_authenticated else None
     )
-    version = enrolment.version if enrolment else services.latest_version(course)
+    version = enrolment.version if enrolment else content.latest_version(course.slug)
     outline = learning.outline_of(version.id)
     done = learning.done_step_ids(enrolment) if enrolment else set()
     return render_template(

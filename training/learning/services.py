@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from training.accounts.models import User
 from training.catalog.models import Enrolment
 from training.content.models import CourseVersion, Module, Question, Step
+from training.content.services import latest_version
 from training.extensions import db
 from training.learning.grading import (
     AnswerSheet,
@@ -102,7 +103,9 @@ def _record_done(enrolment: Enrolment, step: Step, carried_over: bool = False) -
     try:
         with db.session.begin_nested():
             db.session.add(
-                StepCompletion(enrolment_id=enrolment.id, step_id=step.id, carried_over=carried_over)
+                StepCompletion(
+                    enrolment_id=enrolment.id, step_id=step.id, carried_over=carried_over
+                )
             )
     except IntegrityError:
         pass
@@ -171,7 +174,9 @@ def quiz_questions(step: Step) -> list[Question]:
     )
 
 
-def start_attempt(enrolment: Enrolment, step: Step, rng: random.Random | None = None) -> QuizAttempt:
+def start_attempt(
+    enrolment: Enrolment, step: Step, rng: random.Random | None = None
+) -> QuizAttempt:
     """The open attempt of this quiz, or a new one if attempts remain.
 
     Attempts are numbered 1, 2, 3… and (enrolment, quiz, number) is unique: two concurrent
@@ -217,7 +222,7 @@ def attempt_for(user: User, attempt_id: int) -> QuizAttempt | None:
     return db.session.scalar(
         sa.select(QuizAttempt)
         .join(QuizAttempt.enrolment)
-        .options(contains_eager(QuizAttempt.enrolment))
+        .options(contains_eager(QuizAttempt.enrolment), joinedload(QuizAttempt.step))
         .where(QuizAttempt.id == attempt_id, Enrolment.user_id == user.id)
     )
 
@@ -242,7 +247,9 @@ class Submission:
     course_completed: bool
 
 
-def submit_attempt(attempt: QuizAttempt, submitted: dict[int, list[int]]) -> Submission:
+def submit_attempt(
+    attempt: QuizAttempt, submitted: dict[int, list[int]], questions: list[Question] | None = None
+) -> Submission:
     """Grade and record an attempt, once.
 
     A forged answer raises ForgedAnswerError and an incomplete one UnansweredQuestionsError,
@@ -251,8 +258,7 @@ def submit_attempt(attempt: QuizAttempt, submitted: dict[int, list[int]]) -> Sub
     """
     if attempt.submitted_at is not None:
         return Submission(attempt, recorded=False, course_completed=False)
-    questions = quiz_questions(attempt.step)
-    keys = question_keys(questions)
+    keys = question_keys(questions if questions is not None else quiz_questions(attempt.step))
     sheet = read_answers(keys, submitted)
     if sheet.unanswered:
         raise UnansweredQuestionsError(sheet.unanswered)
@@ -299,12 +305,7 @@ def reveal_correct_answers(step: Step, attempts: list[QuizAttempt]) -> bool:
 
 
 def newer_version(enrolment: Enrolment) -> CourseVersion | None:
-    newest = db.session.scalar(
-        sa.select(CourseVersion)
-        .where(CourseVersion.course_id == enrolment.course_id)
-        .order_by(CourseVersion.number.desc())
-        .limit(1)
-    )
+    newest = latest_version(enrolment.course.slug)
     return newest if newest is not None and newest.id != enrolment.version_id else None
 
 

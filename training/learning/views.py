@@ -11,7 +11,7 @@ from flask_login import current_user
 from training.accounts.access import login_required, public
 from training.accounts.forms import EmptyForm
 from training.catalog import services as catalog
-from training.content.services import get_asset
+from training.content.services import get_asset, latest_version
 from training.extensions import db
 from training.learning import bp, services
 from training.learning.grading import ForgedAnswerError
@@ -157,7 +157,6 @@ def attempt(attempt_id: int):
     """The questions of an open attempt; its result once submitted."""
     attempt = services.attempt_for(current_user, attempt_id) or abort(404)
     step = attempt.step
-    slug = attempt.enrolment.course.slug
     questions = services.quiz_questions(step)
     form = EmptyForm()
     unanswered: tuple[int, ...] = ()
@@ -167,7 +166,7 @@ def attempt(attempt_id: int):
             abort(400)
         try:
             chosen = _submitted_answers()
-            submission = services.submit_attempt(attempt, chosen)
+            submission = services.submit_attempt(attempt, chosen, questions)
         except ForgedAnswerError:
             abort(400)
         except services.UnansweredQuestionsError as error:
@@ -176,9 +175,9 @@ def attempt(attempt_id: int):
             db.session.commit()
             if submission.course_completed:
                 flash("Félicitations : vous avez terminé cette formation.", "success")
-            return redirect(url_for("learning.attempt", attempt_id=attempt.id, _anchor="resultat"))
+            return redirect(url_for("learning.attempt", attempt_id=attempt_id, _anchor="resultat"))
     elif request.method == "POST":
-        return redirect(url_for("learning.attempt", attempt_id=attempt.id, _anchor="resultat"))
+        return redirect(url_for("learning.attempt", attempt_id=attempt_id, _anchor="resultat"))
     attempts = services.attempts_of(attempt.enrolment, step)
     template = "learning/attempt.html" if attempt.submitted_at is None else "learning/result.html"
     context = {}
@@ -192,7 +191,7 @@ def attempt(attempt_id: int):
         template,
         attempt=attempt,
         step=step,
-        slug=slug,
+        slug=attempt.enrolment.course.slug,
         course_title=attempt.enrolment.version.title,
         questions=_in_attempt_order(questions, attempt),
         attempts=attempts,
@@ -246,13 +245,15 @@ def image(slug: str, filename: str):
     enrolment = (
         catalog.current_enrolment(current_user, course) if current_user.is_authenticated else None
     )
-    version = enrolment.version if enrolment else catalog.latest_version(course)
+    version = enrolment.version if enrolment else latest_version(course.slug)
     asset = get_asset(version.id, f"images/{filename}") or abort(404)
     response = make_response(asset.data)
     response.headers["Content-Type"] = asset.content_type
     response.headers["Cache-Control"] = "private, max-age=3600"
     if asset.content_type == "image/svg+xml":
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'"
+        )
     response.set_etag(asset.sha256)
     return response.make_conditional(request)
 
