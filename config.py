@@ -57,6 +57,15 @@ class Config:
 
     #: scrypt with Werkzeug's default cost (N=2**15, r=8, p=1).
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
+
+    #: Issuing authority printed on certificates and named in their signed payload.
+    CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "Miprof — ENM")
+    #: Ed25519 private key that signs certificates (`flask certificates keygen` creates it).
+    #: Never in the repository; back it up: certificates already issued depend on it.
+    CERTIFICATE_SIGNING_KEY_PATH = os.environ.get(
+        "CERTIFICATE_SIGNING_KEY_PATH", str(INSTANCE_DIR / "certificate-signing-key.pem")
+    )
+
     EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 48
     PASSWORD_RESET_MAX_AGE = 60 * 60
     ACCOUNTS_PER_PAGE = 25

@@ -17,6 +17,8 @@ class NavLink:
 
 NAVIGATION = (
     NavLink("pages.home", "Accueil"),
+    NavLink("catalog.catalogue", "Formations"),
+    NavLink("learning.dashboard", "Mon parcours", frozenset()),
     NavLink("accounts.profile", "Mon compte", frozenset()),
     NavLink("admin.accounts", "Comptes", frozenset({Role.ADMIN})),
     NavLink("admin.reference_data", "Référentiels", frozenset({Role.ADMIN})),

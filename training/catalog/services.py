@@ -1,0 +1,177 @@
+"""The catalogue and enrolment: which courses a learner sees first, and enrolling in them.
+
+Functions flush but never commit: the view or command that calls them commits once.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from training.accounts.models import User
+from training.catalog.models import Enrolment
+from training.content import services as content
+from training.content.models import Course, CourseVersion, Module, Step
+from training.extensions import db
+
+
+class EnrolmentError(Exception):
+    """The learner may not enrol; the message is French and can be shown."""
+
+
+@dataclass(frozen=True)
+class CourseCard:
+    course: Course
+    version: CourseVersion
+    module_count: int
+    step_count: int
+    #: True when the course is meant for the learner's profession.
+    recommended: bool
+    enrolment: Enrolment | None
+    done_steps: int
+
+    @property
+    def status(self) -> str:
+        """« not-started », « in-progress » or « completed »."""
+        if self.enrolment is None:
+            return "not-started"
+        return "completed" if self.enrolment.completed_at else "in-progress"
+
+    @property
+    def percent(self) -> int:
+        total = self.enrolment_step_total
+        return (100 * self.done_steps) // total if total else 0
+
+    @property
+    def enrolment_step_total(self) -> int:
+        return self.step_count
+
+
+def latest_versions() -> list[CourseVersion]:
+    """The newest published version of every course, in title order."""
+    newest = (
+        sa.select(CourseVersion.course_id, sa.func.max(CourseVersion.number).label("number"))
+        .group_by(CourseVersion.course_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            sa.select(CourseVersion)
+            .join(
+                newest,
+                sa.and_(
+                    CourseVersion.course_id == newest.c.course_id,
+                    CourseVersion.number == newest.c.number,
+                ),
+            )
+            .options(joinedload(CourseVersion.course))
+            .order_by(CourseVersion.title)
+        )
+    )
+
+
+def course_by_slug(slug: str) -> Course | None:
+    return db.session.scalar(sa.select(Course).where(Course.slug == slug))
+
+
+def current_enrolment(user: User, course: Course) -> Enrolment | None:
+    """The learner's latest enrolment in this course (the latest cycle)."""
+    return db.session.scalar(
+        sa.select(Enrolment)
+        .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+        .order_by(Enrolment.cycle.desc())
+        .limit(1)
+    )
+
+
+def enrol(user: User, course: Course) -> Enrolment:
+    """Enrol the learner on the newest version, or return the existing enrolment.
+
+    Harmless twice, even from two tabs at once: the unique (user, course, cycle) constraint
+    makes the second insert fail, and the first enrolment is returned.
+    """
+    if not user.is_confirmed:
+        raise EnrolmentError(
+            "Confirmez d'abord votre adresse électronique : ouvrez le lien reçu par courriel."
+        )
+    existing = current_enrolment(user, course)
+    if existing is not None:
+        return existing
+    enrolment = Enrolment(
+        user_id=user.id,
+        course_id=course.id,
+        version_id=content.latest_version(course.slug).id,
+        cycle=1,
+        profession_id=user.profession_id,
+        territory_id=user.territory_id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(enrolment)
+    except IntegrityError:
+        return current_enrolment(user, course)
+    return enrolment
+
+
+def catalogue_for(user: User | None) -> list[CourseCard]:
+    """Every course, those meant for the learner's profession first, with the learner's status.
+
+    Three queries whatever the catalogue's size: versions, their module and step counts, and
+    the learner's enrolments with their numbers of steps done.
+    """
+    from training.learning.models import StepCompletion
+
+    versions = latest_versions()
+    version_ids = [version.id for version in versions]
+    counts = {
+        row.version_id: (row.modules, row.steps)
+        for row in db.session.execute(
+            sa.select(
+                Module.version_id,
+                sa.func.count(sa.distinct(Module.id)).label("modules"),
+                sa.func.count(Step.id).label("steps"),
+            )
+            .join(Step, Step.module_id == Module.id)
+            .where(Module.version_id.in_(version_ids))
+            .group_by(Module.version_id)
+        )
+    }
+    enrolments: dict[int, tuple[Enrolment, int]] = {}
+    if user is not None and user.is_authenticated:
+        done = (
+            sa.select(sa.func.count(StepCompletion.id))
+            .join(Step, Step.id == StepCompletion.step_id)
+            .join(Module, Module.id == Step.module_id)
+            .where(
+                StepCompletion.enrolment_id == Enrolment.id,
+                Module.version_id == Enrolment.version_id,
+            )
+            .scalar_subquery()
+        )
+        for enrolment, done_steps in db.session.execute(
+            sa.select(Enrolment, done).where(Enrolment.user_id == user.id).order_by(Enrolment.cycle)
+        ):
+            enrolments[enrolment.course_id] = (enrolment, done_steps)
+    profession = user.profession.code if user is not None and user.is_authenticated else None
+    cards = []
+    for version in versions:
+        modules, steps = counts.get(version.id, (0, 0))
+        enrolment, done_steps = enrolments.get(version.course_id, (None, 0))
+        cards.append(
+            CourseCard(
+                course=version.course,
+                version=version,
+                module_count=modules,
+                step_count=steps,
+                recommended=profession in version.audiences,
+                enrolment=enrolment,
+                done_steps=done_steps,
+            )
+        )
+    # The most general of the learner's courses (the common core, meant for every profession)
+    # comes before the learner's own track; the others keep their title order.
+    cards.sort(
+        key=lambda card: (not card.recommended, -len(card.version.audiences) * card.recommended)
+    )
+    return cards

@@ -1,0 +1,7 @@
+"""Learning: the lesson player, progress, quizzes and grading, « Mon parcours »."""
+
+from flask import Blueprint
+
+bp = Blueprint("learning", __name__)
+
+from training.learning import views  # noqa: E402, F401

@@ -1,0 +1,335 @@
+"""Following a course: the outline, steps done, quiz attempts, completion and version switching.
+
+Functions flush but never commit: the view that calls them commits once. Object-level checks
+(is this *my* attempt?) live here, so that no view can forget them.
+"""
+
+import random
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from training.accounts.models import User
+from training.catalog.models import Enrolment
+from training.content.models import CourseVersion, Module, Question, Step
+from training.content.services import latest_version
+from training.extensions import db
+from training.learning.grading import (
+    AnswerSheet,
+    Grade,
+    QuestionKey,
+    grade,
+    read_answers,
+)
+from training.learning.models import QuizAttempt, StepCompletion
+from training.learning.progress import Progress, progress_of
+from training.timeutils import utcnow
+
+
+class LearningError(Exception):
+    """An action the rules refuse; the message is French and can be shown to the learner."""
+
+
+class UnansweredQuestionsError(LearningError):
+    def __init__(self, question_ids: tuple[int, ...]) -> None:
+        super().__init__("Répondez à toutes les questions avant de valider.")
+        self.question_ids = question_ids
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A version's modules and steps in order, loaded in one query."""
+
+    modules: list[Module]
+    steps: list[Step]
+
+    def index_of(self, step: Step) -> int:
+        return next(i for i, candidate in enumerate(self.steps) if candidate.id == step.id)
+
+    def neighbours(self, step: Step) -> tuple[Step | None, Step | None]:
+        index = self.index_of(step)
+        previous = self.steps[index - 1] if index > 0 else None
+        following = self.steps[index + 1] if index + 1 < len(self.steps) else None
+        return previous, following
+
+
+def outline_of(version_id: int) -> Outline:
+    steps = list(
+        db.session.scalars(
+            sa.select(Step)
+            .join(Step.module)
+            .options(contains_eager(Step.module))
+            .where(Step.version_id == version_id)
+            .order_by(Module.position, Step.position)
+        )
+    )
+    modules: list[Module] = []
+    for step in steps:
+        if not modules or modules[-1].id != step.module.id:
+            modules.append(step.module)
+    return Outline(modules=modules, steps=steps)
+
+
+def done_step_ids(enrolment: Enrolment) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(StepCompletion.step_id).where(StepCompletion.enrolment_id == enrolment.id)
+        )
+    )
+
+
+def progress_for(enrolment: Enrolment, outline: Outline, done: set[int]) -> Progress:
+    return progress_of([step.id for step in outline.steps], done)
+
+
+def step_of(enrolment: Enrolment, key: str) -> Step | None:
+    """A step of the learner's version, by key; None for a step of another course or version."""
+    return db.session.scalar(
+        sa.select(Step).where(Step.version_id == enrolment.version_id, Step.key == key)
+    )
+
+
+def _record_done(enrolment: Enrolment, step: Step, carried_over: bool = False) -> None:
+    """Idempotent: a second completion of the same step (double click, replay) is ignored."""
+    exists = db.session.scalar(
+        sa.select(StepCompletion.id).where(
+            StepCompletion.enrolment_id == enrolment.id, StepCompletion.step_id == step.id
+        )
+    )
+    if exists is not None:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                StepCompletion(
+                    enrolment_id=enrolment.id, step_id=step.id, carried_over=carried_over
+                )
+            )
+    except IntegrityError:
+        pass
+
+
+def complete_if_done(enrolment: Enrolment) -> bool:
+    """Record the completion when every step of the version is done; True the one time it is.
+
+    The conditional UPDATE makes the completion happen once, even when two requests finish the
+    last step at the same moment: the one that changes the row does what follows completion.
+    """
+    if enrolment.completed_at is not None:
+        return False
+    outline_ids = db.session.scalars(
+        sa.select(Step.id).where(Step.version_id == enrolment.version_id)
+    ).all()
+    if not progress_of(outline_ids, done_step_ids(enrolment)).is_complete:
+        return False
+    now = utcnow()
+    changed = db.session.execute(
+        sa.update(Enrolment)
+        .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(enrolment)
+    return changed == 1
+
+
+def mark_lesson_done(enrolment: Enrolment, step: Step) -> bool:
+    """Mark a lesson finished; True when this completes the course."""
+    if step.version_id != enrolment.version_id or step.kind != "lesson":
+        raise LearningError("Cette étape ne peut pas être marquée comme terminée.")
+    _record_done(enrolment, step)
+    return complete_if_done(enrolment)
+
+
+# Quizzes ------------------------------------------------------------------------------------
+
+
+def attempts_of(enrolment: Enrolment, step: Step) -> list[QuizAttempt]:
+    return list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.step_id == step.id)
+            .order_by(QuizAttempt.number)
+        )
+    )
+
+
+def attempts_left(step: Step, attempts: list[QuizAttempt]) -> int | None:
+    """None when unlimited."""
+    if step.max_attempts is None:
+        return None
+    return max(step.max_attempts - len(attempts), 0)
+
+
+def quiz_questions(step: Step) -> list[Question]:
+    return list(
+        db.session.scalars(
+            sa.select(Question)
+            .where(Question.step_id == step.id)
+            .options(selectinload(Question.choices))
+            .order_by(Question.position)
+        )
+    )
+
+
+def start_attempt(
+    enrolment: Enrolment, step: Step, rng: random.Random | None = None
+) -> QuizAttempt:
+    """The open attempt of this quiz, or a new one if attempts remain.
+
+    Attempts are numbered 1, 2, 3… and (enrolment, quiz, number) is unique: two concurrent
+    starts cannot both create attempt n, so the maximum can never be exceeded.
+    """
+    if step.version_id != enrolment.version_id or step.kind != "quiz":
+        raise LearningError("Ce quiz ne fait pas partie de votre formation.")
+    attempts = attempts_of(enrolment, step)
+    open_attempt = next((a for a in attempts if a.submitted_at is None), None)
+    if open_attempt is not None:
+        return open_attempt
+    if any(attempt.passed for attempt in attempts):
+        raise LearningError("Vous avez déjà réussi ce quiz.")
+    if attempts_left(step, attempts) == 0:
+        raise LearningError("Vous avez utilisé toutes les tentatives de ce quiz.")
+    rng = rng or random.SystemRandom()
+    order = {}
+    for question in quiz_questions(step):
+        choice_ids = [choice.id for choice in question.choices]
+        if step.shuffle:
+            rng.shuffle(choice_ids)
+        order[str(question.id)] = choice_ids
+    attempt = QuizAttempt(
+        enrolment_id=enrolment.id,
+        step_id=step.id,
+        number=len(attempts) + 1,
+        pass_mark=step.effective_pass_mark,
+        choice_order=order,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        concurrent = next((a for a in attempts_of(enrolment, step) if a.submitted_at is None), None)
+        if concurrent is None:
+            raise LearningError("Vous avez utilisé toutes les tentatives de ce quiz.") from None
+        return concurrent
+    return attempt
+
+
+def attempt_for(user: User, attempt_id: int) -> QuizAttempt | None:
+    """The attempt if it is this learner's; None otherwise (the view answers 404)."""
+    return db.session.scalar(
+        sa.select(QuizAttempt)
+        .join(QuizAttempt.enrolment)
+        .options(contains_eager(QuizAttempt.enrolment), joinedload(QuizAttempt.step))
+        .where(QuizAttempt.id == attempt_id, Enrolment.user_id == user.id)
+    )
+
+
+def question_keys(questions: list[Question]) -> list[QuestionKey]:
+    return [
+        QuestionKey(
+            id=question.id,
+            kind=question.kind,
+            choice_ids=frozenset(choice.id for choice in question.choices),
+            correct_choice_ids=frozenset(c.id for c in question.choices if c.is_correct),
+        )
+        for question in questions
+    ]
+
+
+@dataclass(frozen=True)
+class Submission:
+    attempt: QuizAttempt
+    #: False when this submission arrived after another one had already been recorded.
+    recorded: bool
+    course_completed: bool
+
+
+def submit_attempt(
+    attempt: QuizAttempt, submitted: dict[int, list[int]], questions: list[Question] | None = None
+) -> Submission:
+    """Grade and record an attempt, once.
+
+    A forged answer raises ForgedAnswerError and an incomplete one UnansweredQuestionsError,
+    recording nothing. The conditional UPDATE (… WHERE submitted_at IS NULL) lets exactly one
+    of several simultaneous submissions of the same attempt count; the others get its result.
+    """
+    if attempt.submitted_at is not None:
+        return Submission(attempt, recorded=False, course_completed=False)
+    keys = question_keys(questions if questions is not None else quiz_questions(attempt.step))
+    sheet = read_answers(keys, submitted)
+    if sheet.unanswered:
+        raise UnansweredQuestionsError(sheet.unanswered)
+    result = grade(keys, sheet, attempt.pass_mark)
+    changed = db.session.execute(
+        sa.update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(
+            submitted_at=utcnow(),
+            answers=_answers_json(sheet),
+            score=result.score,
+            passed=result.passed,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(attempt)
+    if changed != 1:
+        return Submission(attempt, recorded=False, course_completed=False)
+    completed = False
+    if result.passed:
+        _record_done(attempt.enrolment, attempt.step)
+        completed = complete_if_done(attempt.enrolment)
+    return Submission(attempt, recorded=True, course_completed=completed)
+
+
+def _answers_json(sheet: AnswerSheet) -> dict[str, list[int]]:
+    return {str(question_id): sorted(ids) for question_id, ids in sheet.chosen.items()}
+
+
+def grade_of(attempt: QuizAttempt, questions: list[Question]) -> Grade:
+    """Re-read a recorded attempt's per-question correctness, for the result page."""
+    keys = question_keys(questions)
+    chosen = {int(k): frozenset(v) for k, v in (attempt.answers or {}).items()}
+    return grade(keys, AnswerSheet(chosen=chosen, unanswered=()), attempt.pass_mark)
+
+
+def reveal_correct_answers(step: Step, attempts: list[QuizAttempt]) -> bool:
+    """Right answers are shown once the quiz is passed or no attempt is left, so that a learner
+    cannot pass by copying them; feedback on the chosen answers and explanations always are."""
+    return any(a.passed for a in attempts) or attempts_left(step, attempts) == 0
+
+
+# Versions -----------------------------------------------------------------------------------
+
+
+def newer_version(enrolment: Enrolment) -> CourseVersion | None:
+    newest = latest_version(enrolment.course.slug)
+    return newest if newest is not None and newest.id != enrolment.version_id else None
+
+
+def switch_version(enrolment: Enrolment, version: CourseVersion) -> int:
+    """Move an unfinished enrolment to a newer version; returns how many completed steps were
+    kept (those whose content did not change, matched by content hash)."""
+    if enrolment.completed_at is not None:
+        raise LearningError("Cette formation est déjà terminée.")
+    if version.course_id != enrolment.course_id or version.id == enrolment.version_id:
+        raise LearningError("Cette version ne correspond pas à votre formation.")
+    done_hashes = set(
+        db.session.scalars(
+            sa.select(Step.content_hash)
+            .join(StepCompletion, StepCompletion.step_id == Step.id)
+            .where(StepCompletion.enrolment_id == enrolment.id)
+        )
+    )
+    enrolment.version_id = version.id
+    db.session.flush()
+    kept = 0
+    for step in db.session.scalars(sa.select(Step).where(Step.version_id == version.id)):
+        if step.content_hash in done_hashes:
+            _record_done(enrolment, step, carried_over=True)
+            kept += 1
+    db.session.refresh(enrolment)
+    complete_if_done(enrolment)
+    return kept
