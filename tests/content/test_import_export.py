@@ -250,3 +250,31 @@ def test_a_version_number_is_unique_per_course(app):
         with pytest.raises(sa.exc.IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+def make_huge(course):
+    (course / LESSON).write_bytes(b"---\nkind: lesson\ntitle: L\n---\n" + b"x" * 5 * 1024 * 1024)
+
+
+BAD_EDITS = {
+    "javascript link": lambda c: c.append(LESSON, "\n[x](javascript:alert(1))\n"),
+    "image outside": lambda c: c.append(LESSON, "\n![x](../../../etc/passwd)\n"),
+    "5 MB step": make_huge,
+    "10,000 nested lists": lambda c: c.append(LESSON, "\n" + "- " * 10_000 + "x\n"),
+    "invalid UTF-8": lambda c: (c / LESSON).write_bytes(b"---\nkind: lesson\n\xff\n---\n"),
+    "python object": lambda c: c.replace(LESSON, "title:", "title: !!python/object:os.system"),
+    "0 choices": lambda c: c.write(QUIZ, "---\nkind: quiz\ntitle: Q\n---\n## Q ?\n"),
+    "200 choices": lambda c: c.append(QUIZ, "\n## Q ?\n\n" + "- [x] c\n  > r\n" * 200),
+}
+
+
+@pytest.mark.parametrize("edit", BAD_EDITS.values(), ids=BAD_EDITS)
+def test_bad_input_in_one_course_imports_nothing_at_all(app, tmp_path, edit):
+    copy_example(tmp_path, "cours-valide")
+    edit(copy_example(tmp_path, "cours-casse"))
+    with app.app_context():
+        before = row_counts()
+        with pytest.raises(services.CourseFormatError) as error:
+            services.import_courses([tmp_path])
+        assert all("cours-casse" in problem.path.parts for problem in error.value.errors)
+        assert row_counts() == before
