@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from training.accounts.models import User
 from training.catalog.models import Enrolment
 from training.content import services as content
-from training.content.models import Course, CourseVersion, Module, Step
+from training.content.models import Course, CourseVersion, Step
 from training.extensions import db
 
 
