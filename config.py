@@ -40,6 +40,8 @@ class Config:
     #: Rate limits are shared between workers through Redis when REDIS_URL is set.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Namespace of the rate-limit keys in Redis, for several platforms sharing one server.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "formation-traite")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
     SENSITIVE_FORM_LIMIT = os.environ.get("SENSITIVE_FORM_LIMIT", "10 per hour")
