@@ -43,7 +43,7 @@ def make_data():
             completed_on=date(2026, 11, 28),
             expires_on=date(2028, 11, 28),
             issuer="Miprof — ENM",
-            verification_url=f"{SITE}/attestations/TEH-7K3M-9QX2-P4AT",
+            verification_url=f"{SITE}/verifier/TEH-7K3M-9QX2-P4AT",
         )
         return dataclasses.replace(data, **changes)
 
