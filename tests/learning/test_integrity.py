@@ -150,7 +150,12 @@ def test_a_new_version_is_offered_and_switching_keeps_unchanged_steps(
     shutil.copytree(EXAMPLE, changed)
     lesson = changed / "01-decouvrir" / "02-a-qui-signaler.md"
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\nUn paragraphe ajouté.\n", "utf-8")
+    (changed / "01-decouvrir" / "03-nouveau.md").write_text(
+        "---\nkind: lesson\ntitle: Une leçon ajoutée\n---\nTexte de la leçon ajoutée.\n", "utf-8"
+    )
     import_courses(app, changed)
+    dashboard = client.get("/mon-parcours").get_data(as_text=True)
+    assert "2 étapes sur 3 (66 %)" in dashboard  # still counted on the version followed
 
     page = client.get(f"/formations/{SLUG}/").get_data(as_text=True)
     assert "Une nouvelle version (version 2)" in page
@@ -162,5 +167,6 @@ def test_a_new_version_is_offered_and_switching_keeps_unchanged_steps(
     assert response.status_code == 302
     flashed = client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
     assert "Vous suivez maintenant la version 2. 1 étape(s)" in flashed
+    assert "1 étape sur 4 (25 %)" in client.get("/mon-parcours").get_data(as_text=True)
     resumed = client.get(f"/formations/{SLUG}/reprendre")
     assert resumed.headers["Location"].endswith("01-decouvrir/02-a-qui-signaler")

@@ -210,3 +210,26 @@ def _choice_ids(html):
 def test_a_learner_role_is_not_needed_to_learn(login_as, example_course):
     client = login_as(Role.TRAINER)
     assert enrol(client).status_code == 302
+
+
+def test_true_false_choices_are_never_shuffled(app, login_as, example_course):
+    import random
+
+    from training.catalog.models import Enrolment as EnrolmentModel
+    from training.content.models import Step
+    from training.learning import services
+
+    client = login_as()
+    enrol(client)
+    with app.app_context():
+        enrolment = db.session.scalar(sa.select(EnrolmentModel))
+        step = db.session.scalar(sa.select(Step).where(Step.key == QUIZ))
+        questions = {q.id: q for q in services.quiz_questions(step)}
+        for seed in range(20):
+            attempt = services.start_attempt(enrolment, step, random.Random(seed))
+            for question_id, order in attempt.choice_order.items():
+                question = questions[int(question_id)]
+                if question.kind == "true_false":
+                    assert order == [choice.id for choice in question.choices]
+            db.session.delete(attempt)
+            db.session.flush()

@@ -13,7 +13,7 @@ from training.accounts.models import User
 from training.catalog.models import Enrolment
 from training.certificates import services as certificates
 from training.content import services as content
-from training.content.models import Course, CourseVersion, Module, Step
+from training.content.models import Course, CourseVersion, Step
 from training.extensions import db
 
 
@@ -31,6 +31,8 @@ class CourseCard:
     recommended: bool
     enrolment: Enrolment | None
     done_steps: int
+    #: Steps of the version the learner follows (an older one, until they switch).
+    enrolled_step_count: int
 
     @property
     def status(self) -> str:
@@ -41,12 +43,8 @@ class CourseCard:
 
     @property
     def percent(self) -> int:
-        total = self.enrolment_step_total
+        total = self.enrolled_step_count
         return (100 * self.done_steps) // total if total else 0
-
-    @property
-    def enrolment_step_total(self) -> int:
-        return self.step_count
 
 
 def latest_versions() -> list[CourseVersion]:
@@ -128,29 +126,14 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
     from training.learning.models import StepCompletion
 
     versions = latest_versions()
-    version_ids = [version.id for version in versions]
-    counts = {
-        row.version_id: (row.modules, row.steps)
-        for row in db.session.execute(
-            sa.select(
-                Module.version_id,
-                sa.func.count(sa.distinct(Module.id)).label("modules"),
-                sa.func.count(Step.id).label("steps"),
-            )
-            .join(Step, Step.module_id == Module.id)
-            .where(Module.version_id.in_(version_ids))
-            .group_by(Module.version_id)
-        )
-    }
     enrolments: dict[int, tuple[Enrolment, int]] = {}
     if user is not None and user.is_authenticated:
         done = (
             sa.select(sa.func.count(StepCompletion.id))
             .join(Step, Step.id == StepCompletion.step_id)
-            .join(Module, Module.id == Step.module_id)
             .where(
                 StepCompletion.enrolment_id == Enrolment.id,
-                Module.version_id == Enrolment.version_id,
+                Step.version_id == Enrolment.version_id,
             )
             .scalar_subquery()
         )
@@ -158,11 +141,26 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
             sa.select(Enrolment, done).where(Enrolment.user_id == user.id).order_by(Enrolment.cycle)
         ):
             enrolments[enrolment.course_id] = (enrolment, done_steps)
+    version_ids = {version.id for version in versions}
+    version_ids |= {enrolment.version_id for enrolment, _ in enrolments.values()}
+    counts = {
+        row.version_id: (row.modules, row.steps)
+        for row in db.session.execute(
+            sa.select(
+                Step.version_id,
+                sa.func.count(sa.distinct(Step.module_id)).label("modules"),
+                sa.func.count(Step.id).label("steps"),
+            )
+            .where(Step.version_id.in_(version_ids))
+            .group_by(Step.version_id)
+        )
+    }
     profession = user.profession.code if user is not None and user.is_authenticated else None
     cards = []
     for version in versions:
         modules, steps = counts.get(version.id, (0, 0))
         enrolment, done_steps = enrolments.get(version.course_id, (None, 0))
+        enrolled_version = enrolment.version_id if enrolment else version.id
         cards.append(
             CourseCard(
                 course=version.course,
@@ -172,6 +170,7 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
                 recommended=profession in version.audiences,
                 enrolment=enrolment,
                 done_steps=done_steps,
+                enrolled_step_count=counts.get(enrolled_version, (0, 0))[1],
             )
         )
     # The most general of the learner's courses (the common core, meant for every profession)

@@ -201,7 +201,7 @@ def start_attempt(
     order = {}
     for question in quiz_questions(step):
         choice_ids = [choice.id for choice in question.choices]
-        if step.shuffle:
+        if step.shuffle and question.kind != "true_false":  # « Vrai » stays before « Faux »
             rng.shuffle(choice_ids)
         order[str(question.id)] = choice_ids
     attempt = QuizAttempt(
