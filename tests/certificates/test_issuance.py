@@ -3,7 +3,7 @@
 import io
 import shutil
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -205,3 +205,19 @@ def test_add_months(day, months, expected):
 
 def test_no_validity_means_no_expiry():
     assert services.expiry_for(date(2026, 11, 28), None) is None
+
+
+def test_status_on_a_given_day():
+    """Valid through the expiry date, expired from the next day; revocation wins."""
+    certificate = Certificate(completed_on=date(2026, 11, 28), expires_on=date(2028, 11, 28))
+    assert services.status_of(certificate, date(2028, 11, 28)) == services.Status("valid")
+    assert services.status_of(certificate, date(2028, 11, 29)) == services.Status(
+        "expired", date(2028, 11, 29)
+    )
+    # 23:30 UTC on 1 December is already 2 December in Paris.
+    certificate.revoked_at = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+    assert services.status_of(certificate, date(2030, 1, 1)) == services.Status(
+        "revoked", date(2026, 12, 2)
+    )
+    never = Certificate(completed_on=date(2026, 11, 28), expires_on=None)
+    assert services.status_of(never, date(2099, 1, 1)).is_valid

@@ -70,10 +70,6 @@ class Status:
     since: date | None = None
 
     @property
-    def label(self) -> str:
-        return {"valid": "valide", "expired": "expirée", "revoked": "révoquée"}[self.kind]
-
-    @property
     def is_valid(self) -> bool:
         return self.kind == "valid"
 
