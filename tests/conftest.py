@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import Message
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ from config import TestingConfig
 from training import create_app
 from training.accounts import services
 from training.accounts.models import Profession, Role, Territory, User
+from training.certificates.signing import write_new_private_key
 from training.extensions import db, limiter
 from training.timeutils import utcnow
 
@@ -127,12 +129,21 @@ def smtp_server() -> Iterator[tuple[Mailbox, int]]:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, smtp_server):
+def certificate_key_path(tmp_path_factory) -> Path:
+    """A signing key made for this run: never the developer's instance key."""
+    path = tmp_path_factory.mktemp("keys") / "certificate-signing-key.pem"
+    write_new_private_key(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, smtp_server, certificate_key_path: Path):
     _, smtp_port = smtp_server
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         MAIL_PORT = smtp_port
+        CERTIFICATE_SIGNING_KEY_PATH = str(certificate_key_path)
         if database_url.startswith("postgresql"):
             # Room for the concurrency tests' 20 simultaneous connections.
             SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from training.accounts.models import User
 from training.catalog.models import Enrolment
+from training.certificates import services as certificates
 from training.content import services as content
 from training.content.models import Course, CourseVersion, Step
 from training.extensions import db
@@ -86,6 +87,10 @@ def current_enrolment(user: User, course: Course) -> Enrolment | None:
 def enrol(user: User, course: Course) -> Enrolment:
     """Enrol the learner on the newest version, or return the existing enrolment.
 
+    A learner whose latest enrolment is completed and whose certificate has expired is
+    enrolled again, on the newest version, for a new cycle (recertification); the earlier
+    enrolment and its certificate stay as they were.
+
     Harmless twice, even from two tabs at once: the unique (user, course, cycle) constraint
     makes the second insert fail, and the first enrolment is returned.
     """
@@ -94,13 +99,13 @@ def enrol(user: User, course: Course) -> Enrolment:
             "Confirmez d'abord votre adresse électronique : ouvrez le lien reçu par courriel."
         )
     existing = current_enrolment(user, course)
-    if existing is not None:
+    if existing is not None and not certificates.recertification_due(existing):
         return existing
     enrolment = Enrolment(
         user_id=user.id,
         course_id=course.id,
         version_id=content.latest_version(course.slug).id,
-        cycle=1,
+        cycle=existing.cycle + 1 if existing is not None else 1,
         profession_id=user.profession_id,
         territory_id=user.territory_id,
     )

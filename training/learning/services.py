@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from training.accounts.models import User
 from training.catalog.models import Enrolment
+from training.certificates import services as certificates
 from training.content.models import CourseVersion, Module, Question, Step
 from training.content.services import latest_version
 from training.extensions import db
@@ -115,7 +116,8 @@ def complete_if_done(enrolment: Enrolment) -> bool:
     """Record the completion when every step of the version is done; True the one time it is.
 
     The conditional UPDATE makes the completion happen once, even when two requests finish the
-    last step at the same moment: the one that changes the row does what follows completion.
+    last step at the same moment: the one that changes the row does what follows completion,
+    which is issuing the certificate, in the same transaction.
     """
     if enrolment.completed_at is not None:
         return False
@@ -132,7 +134,10 @@ def complete_if_done(enrolment: Enrolment) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(enrolment)
-    return changed == 1
+    if changed != 1:
+        return False
+    certificates.issue_certificate(enrolment)
+    return True
 
 
 def mark_lesson_done(enrolment: Enrolment, step: Step) -> bool:

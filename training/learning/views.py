@@ -11,6 +11,7 @@ from flask_login import current_user
 from training.accounts.access import login_required, public
 from training.accounts.forms import EmptyForm
 from training.catalog import services as catalog
+from training.certificates import services as certificates
 from training.content.services import get_asset, latest_version
 from training.extensions import db
 from training.learning import bp, services
@@ -272,4 +273,6 @@ def dashboard():
         "learning/dashboard.html",
         in_progress=[card for card in cards if card.status == "in-progress"],
         completed=[card for card in cards if card.status == "completed"],
+        certificates=certificates.certificates_of(current_user),
+        form=EmptyForm(),
     )
