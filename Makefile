@@ -8,8 +8,12 @@ export FLASK_APP := wsgi
 
 .PHONY: run test install assets lint browser-tools test-sqlite test-postgresql captures clean
 
+# The development signing key is created once, in instance/ (never committed), then kept.
+SIGNING_KEY := $${CERTIFICATE_SIGNING_KEY_PATH:-instance/certificate-signing-key.pem}
+
 run: install assets
 	$(BIN)/flask db upgrade
+	test -f "$(SIGNING_KEY)" || $(BIN)/flask certificates keygen
 	$(BIN)/flask demo
 	@echo "Courriels : affichés ci-dessous par le serveur SMTP de développement (127.0.0.1:8025)."
 	trap 'kill 0' EXIT INT TERM; \

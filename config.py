@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -40,6 +41,8 @@ class Config:
     #: Rate limits are shared between workers through Redis when REDIS_URL is set.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Namespace of the rate-limit keys in Redis, for several platforms sharing one server.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "formation-traite")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
     SENSITIVE_FORM_LIMIT = os.environ.get("SENSITIVE_FORM_LIMIT", "10 per hour")
@@ -58,6 +61,13 @@ class Config:
     #: scrypt with Werkzeug's default cost (N=2**15, r=8, p=1).
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
 
+    #: Public root URL of the site, e.g. https://formation.exemple.gouv.fr: the host printed in
+    #: certificates' QR codes and naming the badges' issuer and key. Unset: taken from each
+    #: request (development). Required in production, where workers sit behind a proxy.
+    SITE_URL = os.environ.get("SITE_URL", "").rstrip("/") or None
+    #: Scheme of URLs built outside a request when SITE_URL is unset (Flask's setting).
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+
     #: Issuing authority printed on certificates and named in their signed payload.
     CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "Miprof — ENM")
     #: Ed25519 private key that signs certificates (`flask certificates keygen` creates it).
@@ -65,6 +75,12 @@ class Config:
     CERTIFICATE_SIGNING_KEY_PATH = os.environ.get(
         "CERTIFICATE_SIGNING_KEY_PATH", str(INSTANCE_DIR / "certificate-signing-key.pem")
     )
+
+    #: Public verification page and form, per IP address: room for a person, not for guessing.
+    CERTIFICATE_VERIFICATION_LIMIT = os.environ.get(
+        "CERTIFICATE_VERIFICATION_LIMIT", "30 per minute"
+    )
+    CERTIFICATES_PER_PAGE = 25
 
     EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 48
     PASSWORD_RESET_MAX_AGE = 60 * 60
@@ -91,6 +107,9 @@ class ProductionConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
+    #: No default: a key created on the fly would sign certificates nobody can verify later.
+    CERTIFICATE_SIGNING_KEY_PATH = os.environ.get("CERTIFICATE_SIGNING_KEY_PATH")
 
     @classmethod
     def validate(cls) -> None:
@@ -102,6 +121,24 @@ class ProductionConfig(Config):
         if not cls.SQLALCHEMY_DATABASE_URI:
             raise ConfigurationError(
                 "DATABASE_URL is required in production: e.g. postgresql+psycopg://user@host/db."
+            )
+        if not cls.CERTIFICATE_SIGNING_KEY_PATH:
+            raise ConfigurationError(
+                "CERTIFICATE_SIGNING_KEY_PATH is required in production: the Ed25519 key "
+                "that signs certificates (create it once with `flask certificates keygen --out`)."
+            )
+        key_path = Path(cls.CERTIFICATE_SIGNING_KEY_PATH)
+        if not key_path.is_file() or not os.access(key_path, os.R_OK):
+            raise ConfigurationError(
+                f"CERTIFICATE_SIGNING_KEY_PATH={cls.CERTIFICATE_SIGNING_KEY_PATH} is not a "
+                "readable file: restore it from its backup (or, on a first deployment only, "
+                "create it with `flask certificates keygen --out`)."
+            )
+        site = urlsplit(cls.SITE_URL or "")
+        if site.scheme not in {"http", "https"} or not site.netloc:
+            raise ConfigurationError(
+                "SITE_URL is required in production: the public address printed in "
+                "certificates' QR codes, e.g. https://formation.exemple.gouv.fr."
             )
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import Message
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ from config import TestingConfig
 from training import create_app
 from training.accounts import services
 from training.accounts.models import Profession, Role, Territory, User
+from training.certificates.signing import write_new_private_key
 from training.extensions import db, limiter
 from training.timeutils import utcnow
 
@@ -127,12 +129,24 @@ def smtp_server() -> Iterator[tuple[Mailbox, int]]:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, smtp_server):
+def certificate_key_path(tmp_path_factory) -> Path:
+    """A signing key made for this run: never the developer's instance key."""
+    path = tmp_path_factory.mktemp("keys") / "certificate-signing-key.pem"
+    write_new_private_key(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, smtp_server, certificate_key_path: Path):
     _, smtp_port = smtp_server
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         MAIL_PORT = smtp_port
+        CERTIFICATE_SIGNING_KEY_PATH = str(certificate_key_path)
+        if database_url.startswith("postgresql"):
+            # Room for the concurrency tests' 20 simultaneous connections.
+            SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}
 
     application = create_app(Config)
     with application.app_context():
@@ -142,13 +156,30 @@ def app(database_url: str, smtp_server):
         db.engine.dispose()
 
 
+#: Tables whose rows come from the migrations (reference data): never emptied by tests.
+SEEDED_TABLES = {"professions", "territories", "alembic_version"}
+
+
 @pytest.fixture(autouse=True)
 def _rollback_after_test(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Run the test in a transaction rolled back at the end; commits become savepoints."""
+    """Run the test in a transaction rolled back at the end; commits become savepoints.
+
+    Tests marked `postgresql_only` (concurrency across real connections) commit for real
+    instead, and every table but the seeded ones is emptied after them.
+    """
     if "app" not in request.fixturenames:
         yield
         return
     app = request.getfixturevalue("app")
+    if request.node.get_closest_marker("postgresql_only"):
+        with app.app_context():
+            limiter.reset()
+        yield
+        with app.app_context():
+            tables = [t.name for t in db.metadata.sorted_tables if t.name not in SEEDED_TABLES]
+            db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        return
     with app.app_context():
         connection = db.engine.connect()
         limiter.reset()
@@ -210,10 +241,10 @@ def make_user(app):
     return make
 
 
-def csrf_token(client, url: str = "/connexion") -> str:
+def csrf_token(client, url: str = "/mot-de-passe-oublie") -> str:
     """The CSRF token of the client's session, read from a form page as a browser would."""
     html = client.get(url).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', html).group(1)
 
 
 def log_in(client, email: str, password: str = PASSWORD, next_url: str | None = None):

@@ -13,11 +13,15 @@ MESSAGES = {
     404: ("Page non trouvée", "La page que vous cherchez est introuvable. L'adresse est peut-être "
           "erronée ou la page a été déplacée."),
     405: ("Méthode non autorisée", "Cette action n'est pas possible sur cette page."),
+    410: ("Document retiré", "Ce document a été retiré et ne peut plus être obtenu."),
     413: ("Envoi trop volumineux", "Le contenu envoyé dépasse la taille autorisée."),
     429: ("Trop de tentatives", "Vous avez fait trop de tentatives en peu de temps. Pour protéger "
           "les comptes, patientez quelques minutes avant de réessayer."),
     500: ("Erreur inattendue", "Une erreur est survenue de notre côté. Réessayez dans quelques "
           "instants ; si le problème persiste, contactez l'équipe de la plateforme."),
+    503: ("Service momentanément indisponible", "Ce service est momentanément indisponible. "
+          "Réessayez dans quelques instants ; si le problème persiste, contactez l'équipe de la "
+          "plateforme."),
 }  # fmt: skip
 
 

@@ -22,6 +22,7 @@ NAVIGATION = (
     NavLink("accounts.profile", "Mon compte", frozenset()),
     NavLink("admin.accounts", "Comptes", frozenset({Role.ADMIN})),
     NavLink("admin.reference_data", "Référentiels", frozenset({Role.ADMIN})),
+    NavLink("certificates.admin_list", "Attestations", frozenset({Role.ADMIN})),
     NavLink("admin.audit_log", "Journal d'audit", frozenset({Role.ADMIN})),
 )
 

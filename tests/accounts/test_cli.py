@@ -48,6 +48,15 @@ def test_demo_creates_one_account_per_role_and_is_idempotent(app):
     assert "déjà présent" in second.output
     with app.app_context():
         roles = db.session.scalars(
-            sa.select(User.role).where(User.email.like("%@demo.formation.local"))
+            sa.select(User.role).where(User.email.like("%@demo.example.org"))
         ).all()
     assert sorted(roles) == ["admin", "learner", "monitor", "trainer"]
+
+
+def test_every_demo_account_can_log_in_through_the_form(app):
+    from tests.conftest import log_in
+    from training.demo.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    app.test_cli_runner().invoke(args=["demo"])
+    for email, *_ in DEMO_ACCOUNTS:
+        assert log_in(app.test_client(), email, DEMO_PASSWORD).status_code == 302, email

@@ -1,12 +1,29 @@
-"""Certificate fixtures: a sample certificate's data and a throwaway signing key."""
+"""Certificate fixtures: sample data, a throwaway key, and certificates earned for real."""
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests.learning.conftest import (
+    EXAMPLE,
+    LESSON_1,
+    LESSON_2,
+    SLUG,
+    enrol,
+    finish_lesson,
+    import_courses,
+    quiz_answers,
+    start_attempt,
+    submit,
+)
+from training.catalog.models import Enrolment
 from training.certificates.data import CertificateData
+from training.certificates.models import Certificate
+from training.certificates.services import add_months, paris_today
+from training.extensions import db
 
 SITE = "https://formation.exemple.gouv.fr"
 
@@ -26,7 +43,7 @@ def make_data():
             completed_on=date(2026, 11, 28),
             expires_on=date(2028, 11, 28),
             issuer="Miprof — ENM",
-            verification_url=f"{SITE}/attestations/TEH-7K3M-9QX2-P4AT",
+            verification_url=f"{SITE}/verifier/TEH-7K3M-9QX2-P4AT",
         )
         return dataclasses.replace(data, **changes)
 
@@ -36,3 +53,56 @@ def make_data():
 @pytest.fixture
 def signing_key() -> Ed25519PrivateKey:
     return Ed25519PrivateKey.generate()
+
+
+# --- certificates earned through the real journey ------------------------------------------
+
+
+def earn_certificate(app, client) -> str:
+    """Take the client's learner through the example course (enrol, both lessons, the quiz
+    passed) and return the code of the certificate this issues."""
+    assert enrol(client).status_code == 302
+    assert finish_lesson(client, LESSON_1).status_code == 302
+    assert finish_lesson(client, LESSON_2).status_code == 302
+    assert submit(client, start_attempt(client), quiz_answers(app, True)).status_code == 302
+    with app.app_context():
+        code = db.session.scalar(
+            sa.select(Certificate.code)
+            .join(Certificate.enrolment)
+            .where(Enrolment.user_id == client.user.id)
+            .order_by(Certificate.id.desc())
+        )
+    assert code is not None
+    return code
+
+
+@pytest.fixture
+def example_course(app):
+    import_courses(app, EXAMPLE)
+    return SLUG
+
+
+@pytest.fixture
+def certified(app, login_as, example_course):
+    """A learner client holding a certificate of the example course: `client.code`."""
+    client = login_as(full_name="Nguyễn Thị Ánh")
+    client.code = earn_certificate(app, client)
+    return client
+
+
+def change_certificate(app, code: str, **values) -> None:
+    """Rewrite columns of a stored certificate (e.g. move its dates into the past)."""
+    with app.app_context():
+        db.session.execute(sa.update(Certificate).where(Certificate.code == code).values(**values))
+        db.session.commit()
+
+
+def expire(app, code: str) -> None:
+    """Make the certificate expired yesterday (completed 25 months ago)."""
+    today = paris_today()
+    change_certificate(
+        app,
+        code,
+        completed_on=add_months(today, -25),
+        expires_on=today - timedelta(days=1),
+    )

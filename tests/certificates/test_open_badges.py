@@ -46,7 +46,7 @@ def test_the_credential_has_every_field_the_specification_requires(make_data):
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
     ]
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert credential["id"] == f"{SITE}/attestations/TEH-7K3M-9QX2-P4AT"
+    assert credential["id"] == f"{SITE}/verifier/TEH-7K3M-9QX2-P4AT"
     assert credential["name"]
 
 

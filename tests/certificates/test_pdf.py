@@ -64,7 +64,7 @@ def test_the_pdf_states_the_certificate_in_french(make_data):
         "Formation achevée le 28 novembre 2026",
         "Attestation valable jusqu’au 28 novembre 2028",
         "TEH-7K3M-9QX2-P4AT",
-        "Vérifier : https://formation.exemple.gouv.fr/attestations/TEH-7K3M-9QX2-P4AT",
+        "Vérifier : https://formation.exemple.gouv.fr/verifier/TEH-7K3M-9QX2-P4AT",
     ):
         assert expected in text
 

@@ -89,7 +89,8 @@ def test_a_5_mb_step_is_refused_with_its_size(course):
     [message] = error_messages(course)
 
     assert message == (
-        f"{course / LESSON}:1: fichier trop volumineux : 5,0 Mo, pour un maximum de 1 Mo par fichier"
+        f"{course / LESSON}:1: fichier trop volumineux : 5,0 Mo,"
+        " pour un maximum de 1 Mo par fichier"
     )
 
 

@@ -139,6 +139,16 @@ def test_headings_get_anchors_and_tables_the_dsfr_wrapper():
     assert '<td style="text-align:right">2</td>' in html
 
 
+def test_a_level_one_heading_becomes_h2_with_a_warning():
+    """The page shows the step's title as its only h1."""
+    html, problems = render("# Titre répété\n\nTexte.\n")
+
+    assert "<h1" not in html
+    assert "<h2>Titre répété</h2>" in html
+    assert len(problems) == 1
+    assert "réservé au titre de l'étape" in problems[0]
+
+
 def test_strikethrough_and_emphasis():
     html, _ = render("~~ancien~~ *nouveau* **fort**")
     assert html == "<p><s>ancien</s> <em>nouveau</em> <strong>fort</strong></p>\n"

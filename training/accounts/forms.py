@@ -44,6 +44,17 @@ def _new_password_field(label: str) -> PasswordField:
     )
 
 
+def _confirmation_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(REQUIRED),
+            EqualTo("password", "Les deux mots de passe ne sont pas identiques."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class ReferenceChoicesMixin:
     """Profession and territory choices read from the reference data, never hard-coded."""
 
@@ -90,14 +101,7 @@ class SignupForm(ReferenceChoicesMixin, FrenchForm):
     territory_id = _territory_field()
     organisation = _organisation_field()
     password = _new_password_field("Mot de passe")
-    password_confirmation = PasswordField(
-        "Confirmez le mot de passe",
-        validators=[
-            InputRequired(REQUIRED),
-            EqualTo("password", "Les deux mots de passe ne sont pas identiques."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password_confirmation = _confirmation_field("Confirmez le mot de passe")
     consent = BooleanField(
         "J'ai lu la politique de confidentialité et j'accepte le traitement de mes données.",
         validators=[InputRequired("Vous devez accepter la politique de confidentialité.")],
@@ -121,14 +125,7 @@ class ForgottenPasswordForm(FrenchForm):
 
 class ResetPasswordForm(FrenchForm):
     password = _new_password_field("Nouveau mot de passe")
-    password_confirmation = PasswordField(
-        "Confirmez le nouveau mot de passe",
-        validators=[
-            InputRequired(REQUIRED),
-            EqualTo("password", "Les deux mots de passe ne sont pas identiques."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password_confirmation = _confirmation_field("Confirmez le nouveau mot de passe")
 
 
 class ChangePasswordForm(ResetPasswordForm):

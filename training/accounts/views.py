@@ -119,6 +119,11 @@ def logout():
     return redirect(url_for("pages.home"))
 
 
+def _invalid_link(error: InvalidTokenError, if_expired: str, otherwise: str):
+    message = if_expired if error.expired else otherwise
+    return render_template("accounts/link_invalid.html", message=message), 400
+
+
 @bp.route("/confirmer/<token>")
 @public
 def confirm_email(token: str):
@@ -126,12 +131,9 @@ def confirm_email(token: str):
     try:
         services.confirm_email(token)
     except InvalidTokenError as error:
-        message = (
-            "Ce lien de confirmation a expiré."
-            if error.expired
-            else "Ce lien de confirmation n'est pas valide."
+        return _invalid_link(
+            error, "Ce lien de confirmation a expiré.", "Ce lien de confirmation n'est pas valide."
         )
-        return render_template("accounts/link_invalid.html", message=message), 400
     db.session.commit()
     flash("Votre adresse électronique est confirmée.", "success")
     return redirect(
@@ -191,12 +193,11 @@ def reset_password(token: str):
     try:
         services.user_for_password_reset(token)
     except InvalidTokenError as error:
-        message = (
-            "Ce lien de réinitialisation a expiré : demandez-en un nouveau."
-            if error.expired
-            else "Ce lien de réinitialisation n'est pas valide ou a déjà servi."
+        return _invalid_link(
+            error,
+            "Ce lien de réinitialisation a expiré : demandez-en un nouveau.",
+            "Ce lien de réinitialisation n'est pas valide ou a déjà servi.",
         )
-        return render_template("accounts/link_invalid.html", message=message), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user = services.reset_password(token, form.password.data)

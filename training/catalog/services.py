@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from training.accounts.models import User
 from training.catalog.models import Enrolment
-from training.content.models import Course, CourseVersion, Module, Step
+from training.certificates import services as certificates
+from training.content import services as content
+from training.content.models import Course, CourseVersion, Step
 from training.extensions import db
 
 
@@ -28,6 +31,8 @@ class CourseCard:
     recommended: bool
     enrolment: Enrolment | None
     done_steps: int
+    #: Steps of the version the learner follows (an older one, until they switch).
+    enrolled_step_count: int
 
     @property
     def status(self) -> str:
@@ -38,12 +43,8 @@ class CourseCard:
 
     @property
     def percent(self) -> int:
-        total = self.enrolment_step_total
+        total = self.enrolled_step_count
         return (100 * self.done_steps) // total if total else 0
-
-    @property
-    def enrolment_step_total(self) -> int:
-        return self.step_count
 
 
 def latest_versions() -> list[CourseVersion]:
@@ -63,17 +64,9 @@ def latest_versions() -> list[CourseVersion]:
                     CourseVersion.number == newest.c.number,
                 ),
             )
+            .options(joinedload(CourseVersion.course))
             .order_by(CourseVersion.title)
         )
-    )
-
-
-def latest_version(course: Course) -> CourseVersion:
-    return db.session.scalar(
-        sa.select(CourseVersion)
-        .where(CourseVersion.course_id == course.id)
-        .order_by(CourseVersion.number.desc())
-        .limit(1)
     )
 
 
@@ -94,6 +87,10 @@ def current_enrolment(user: User, course: Course) -> Enrolment | None:
 def enrol(user: User, course: Course) -> Enrolment:
     """Enrol the learner on the newest version, or return the existing enrolment.
 
+    A learner whose latest enrolment is completed and whose certificate has expired is
+    enrolled again, on the newest version, for a new cycle (recertification); the earlier
+    enrolment and its certificate stay as they were.
+
     Harmless twice, even from two tabs at once: the unique (user, course, cycle) constraint
     makes the second insert fail, and the first enrolment is returned.
     """
@@ -102,13 +99,13 @@ def enrol(user: User, course: Course) -> Enrolment:
             "Confirmez d'abord votre adresse électronique : ouvrez le lien reçu par courriel."
         )
     existing = current_enrolment(user, course)
-    if existing is not None:
+    if existing is not None and not certificates.recertification_due(existing):
         return existing
     enrolment = Enrolment(
         user_id=user.id,
         course_id=course.id,
-        version_id=latest_version(course).id,
-        cycle=1,
+        version_id=content.latest_version(course.slug).id,
+        cycle=existing.cycle + 1 if existing is not None else 1,
         profession_id=user.profession_id,
         territory_id=user.territory_id,
     )
@@ -129,43 +126,41 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
     from training.learning.models import StepCompletion
 
     versions = latest_versions()
-    version_ids = [version.id for version in versions]
-    counts = {
-        row.version_id: (row.modules, row.steps)
-        for row in db.session.execute(
-            sa.select(
-                Module.version_id,
-                sa.func.count(sa.distinct(Module.id)).label("modules"),
-                sa.func.count(Step.id).label("steps"),
-            )
-            .join(Step, Step.module_id == Module.id)
-            .where(Module.version_id.in_(version_ids))
-            .group_by(Module.version_id)
-        )
-    }
     enrolments: dict[int, tuple[Enrolment, int]] = {}
     if user is not None and user.is_authenticated:
         done = (
             sa.select(sa.func.count(StepCompletion.id))
             .join(Step, Step.id == StepCompletion.step_id)
-            .join(Module, Module.id == Step.module_id)
             .where(
                 StepCompletion.enrolment_id == Enrolment.id,
-                Module.version_id == Enrolment.version_id,
+                Step.version_id == Enrolment.version_id,
             )
             .scalar_subquery()
         )
         for enrolment, done_steps in db.session.execute(
-            sa.select(Enrolment, done)
-            .where(Enrolment.user_id == user.id)
-            .order_by(Enrolment.cycle)
+            sa.select(Enrolment, done).where(Enrolment.user_id == user.id).order_by(Enrolment.cycle)
         ):
             enrolments[enrolment.course_id] = (enrolment, done_steps)
+    version_ids = {version.id for version in versions}
+    version_ids |= {enrolment.version_id for enrolment, _ in enrolments.values()}
+    counts = {
+        row.version_id: (row.modules, row.steps)
+        for row in db.session.execute(
+            sa.select(
+                Step.version_id,
+                sa.func.count(sa.distinct(Step.module_id)).label("modules"),
+                sa.func.count(Step.id).label("steps"),
+            )
+            .where(Step.version_id.in_(version_ids))
+            .group_by(Step.version_id)
+        )
+    }
     profession = user.profession.code if user is not None and user.is_authenticated else None
     cards = []
     for version in versions:
         modules, steps = counts.get(version.id, (0, 0))
         enrolment, done_steps = enrolments.get(version.course_id, (None, 0))
+        enrolled_version = enrolment.version_id if enrolment else version.id
         cards.append(
             CourseCard(
                 course=version.course,
@@ -175,7 +170,12 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
                 recommended=profession in version.audiences,
                 enrolment=enrolment,
                 done_steps=done_steps,
+                enrolled_step_count=counts.get(enrolled_version, (0, 0))[1],
             )
         )
-    cards.sort(key=lambda card: (not card.recommended, len(card.version.audiences) > 1))
+    # The most general of the learner's courses (the common core, meant for every profession)
+    # comes before the learner's own track; the others keep their title order.
+    cards.sort(
+        key=lambda card: (not card.recommended, -len(card.version.audiences) * card.recommended)
+    )
     return cards

@@ -7,6 +7,8 @@ from training.accounts.access import login_required, public
 from training.accounts.forms import EmptyForm
 from training.accounts.services import list_professions
 from training.catalog import bp, services
+from training.certificates import services as certificates
+from training.content import services as content
 from training.extensions import db
 from training.learning import services as learning
 
@@ -36,9 +38,10 @@ def _course_page(course, error: str | None = None):
     enrolment = (
         services.current_enrolment(current_user, course) if current_user.is_authenticated else None
     )
-    version = enrolment.version if enrolment else services.latest_version(course)
+    version = enrolment.version if enrolment else content.latest_version(course.slug)
     outline = learning.outline_of(version.id)
     done = learning.done_step_ids(enrolment) if enrolment else set()
+    certificate = certificates.certificate_of(enrolment) if enrolment else None
     return render_template(
         "catalog/course.html",
         course=course,
@@ -48,6 +51,9 @@ def _course_page(course, error: str | None = None):
         done=done,
         progress=learning.progress_for(enrolment, outline, done) if enrolment else None,
         newer=learning.newer_version(enrolment) if enrolment else None,
+        certificate=certificate,
+        certificate_status=certificates.status_of(certificate) if certificate else None,
+        newest=content.latest_version(course.slug),
         professions={p.code: p.name for p in list_professions()},
         form=EmptyForm(),
         error=error,

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__, cli_group="certificates")
 
-from training.certificates import cli  # noqa: E402, F401
+from training.certificates import admin_views, cli, views  # noqa: E402, F401

@@ -141,8 +141,9 @@ def compute_hashes(course: ParsedCourse) -> None:
             canonical = canonical_step(step, course.pass_mark, image_hashes)
             step.content_hash = sha256_of(canonical)
             steps.append({"key": step.key, **canonical, "pass_mark": step.pass_mark})
-        modules.append({"key": module.key, "title": module.title, "intro": module.intro})
-        modules[-1]["steps"] = steps
+        modules.append(
+            {"key": module.key, "title": module.title, "intro": module.intro, "steps": steps}
+        )
     course.content_hash = sha256_of(
         {
             "slug": course.slug,

@@ -211,13 +211,15 @@ class _CourseReader:
     def _scan_course_folder(self) -> tuple[list[Path], list[Path]]:
         modules, images = [], []
         for entry in self._visible_entries(self.folder):
+            if entry.name == "course.md":
+                continue
             if entry.is_symlink():
                 self._error(entry, "lien symbolique refusé : placez le fichier lui-même")
             elif entry.is_dir() and entry.name == IMAGES_FOLDER:
                 images = self._scan_images(entry)
             elif entry.is_dir() and entry.name[:1].isdigit():
                 modules.append(entry)
-            elif entry.name != "course.md":
+            else:
                 self._ignored(entry)
         modules = self._numbered(modules, "module")
         if not modules and (self.folder / "course.md").is_file():

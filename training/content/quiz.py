@@ -18,7 +18,8 @@ MIN_CHOICES = 2
 MAX_CHOICES = 20
 _MARKER = re.compile(r"^\s*[-*+]\s+(?:\((?P<round>[ xX])\)|\[(?P<square>[ xX])\])(?=\s|$)\s*")
 _FEEDBACK_PREFIX = re.compile(r"^\s*> ?|^\s*")
-TRUE_FALSE = ("vrai", "faux")
+#: The two choices, in sorted order and case-folded, that make a single choice a true/false.
+TRUE_FALSE = ("faux", "vrai")
 
 
 def clean_block(lines: list[str]) -> str:
@@ -218,5 +219,5 @@ class QuizParser:
                 f"{correct} bonnes réponses pour une question à choix unique « ( ) » : pour"
                 " plusieurs bonnes réponses, utilisez « [ ] » et « [x] »",
             )
-        texts = sorted(choice.text.strip().casefold() for choice in choices)
-        return "true_false" if tuple(texts) == ("faux", "vrai") else "single"
+        texts = tuple(sorted(choice.text.strip().casefold() for choice in choices))
+        return "true_false" if texts == TRUE_FALSE else "single"

@@ -249,6 +249,19 @@ class CourseRenderer:
             elif token.type == "inline":
                 for offset, content_line in enumerate(token.content.split("\n")):
                     self._check_callout_marker(content_line, source, line + offset)
+            elif token.type in ("heading_open", "heading_close") and token.tag == "h1":
+                # The page shows the step's title as its only h1: a `#` heading becomes h2.
+                token.tag = "h2"
+                if token.type == "heading_open":
+                    self.problems.append(
+                        Problem(
+                            source.path,
+                            line,
+                            "titre de niveau 1 (« # ») : il est réservé au titre de l'étape, "
+                            "affiché en haut de la page ; commencez vos intertitres par « ## »",
+                            "warning",
+                        )
+                    )
 
     def _check_callout_marker(self, content_line: str, source: Source, line: int) -> None:
         match = _CALLOUT_LINE.match(content_line)

@@ -44,7 +44,7 @@ def known_audience_codes() -> frozenset[str]:
         connection = db.session.connection()
         if not sa.inspect(connection).has_table("professions"):
             return DEFAULT_AUDIENCE_CODES
-        codes = frozenset(connection.scalars(sa.select(_PROFESSIONS.c.code)))
+        codes = frozenset(db.session.scalars(sa.select(_PROFESSIONS.c.code)))
     except SQLAlchemyError:
         db.session.rollback()
         return DEFAULT_AUDIENCE_CODES

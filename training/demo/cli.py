@@ -15,10 +15,10 @@ from training.timeutils import utcnow
 
 DEMO_PASSWORD = "demonstration-traite-2026"  # noqa: S105
 DEMO_ACCOUNTS = (
-    ("admin@demo.formation.local", "Alice Administratrice", Role.ADMIN, "autre", "paris"),
-    ("formateur@demo.formation.local", "Fabien Formateur", Role.TRAINER, "magistrat", "bordeaux"),
-    ("miprof@demo.formation.local", "Maud Observatrice", Role.MONITOR, "autre", "paris"),
-    ("apprenant@demo.formation.local", "Amina Apprenante", Role.LEARNER, "enseignant", "marseille"),
+    ("admin@demo.example.org", "Alice Administratrice", Role.ADMIN, "autre", "paris"),
+    ("formateur@demo.example.org", "Fabien Formateur", Role.TRAINER, "magistrat", "bordeaux"),
+    ("miprof@demo.example.org", "Maud Observatrice", Role.MONITOR, "autre", "paris"),
+    ("apprenant@demo.example.org", "Amina Apprenante", Role.LEARNER, "enseignant", "marseille"),
 )
 
 

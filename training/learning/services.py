@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from training.accounts.models import User
 from training.catalog.models import Enrolment
+from training.certificates import services as certificates
 from training.content.models import CourseVersion, Module, Question, Step
+from training.content.services import latest_version
 from training.extensions import db
 from training.learning.grading import (
     AnswerSheet,
@@ -102,7 +104,9 @@ def _record_done(enrolment: Enrolment, step: Step, carried_over: bool = False) -
     try:
         with db.session.begin_nested():
             db.session.add(
-                StepCompletion(enrolment_id=enrolment.id, step_id=step.id, carried_over=carried_over)
+                StepCompletion(
+                    enrolment_id=enrolment.id, step_id=step.id, carried_over=carried_over
+                )
             )
     except IntegrityError:
         pass
@@ -112,7 +116,8 @@ def complete_if_done(enrolment: Enrolment) -> bool:
     """Record the completion when every step of the version is done; True the one time it is.
 
     The conditional UPDATE makes the completion happen once, even when two requests finish the
-    last step at the same moment: the one that changes the row does what follows completion.
+    last step at the same moment: the one that changes the row does what follows completion,
+    which is issuing the certificate, in the same transaction.
     """
     if enrolment.completed_at is not None:
         return False
@@ -129,7 +134,10 @@ def complete_if_done(enrolment: Enrolment) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(enrolment)
-    return changed == 1
+    if changed != 1:
+        return False
+    certificates.issue_certificate(enrolment)
+    return True
 
 
 def mark_lesson_done(enrolment: Enrolment, step: Step) -> bool:
@@ -171,7 +179,9 @@ def quiz_questions(step: Step) -> list[Question]:
     )
 
 
-def start_attempt(enrolment: Enrolment, step: Step, rng: random.Random | None = None) -> QuizAttempt:
+def start_attempt(
+    enrolment: Enrolment, step: Step, rng: random.Random | None = None
+) -> QuizAttempt:
     """The open attempt of this quiz, or a new one if attempts remain.
 
     Attempts are numbered 1, 2, 3… and (enrolment, quiz, number) is unique: two concurrent
@@ -191,7 +201,7 @@ def start_attempt(enrolment: Enrolment, step: Step, rng: random.Random | None = 
     order = {}
     for question in quiz_questions(step):
         choice_ids = [choice.id for choice in question.choices]
-        if step.shuffle:
+        if step.shuffle and question.kind != "true_false":  # « Vrai » stays before « Faux »
             rng.shuffle(choice_ids)
         order[str(question.id)] = choice_ids
     attempt = QuizAttempt(
@@ -217,7 +227,7 @@ def attempt_for(user: User, attempt_id: int) -> QuizAttempt | None:
     return db.session.scalar(
         sa.select(QuizAttempt)
         .join(QuizAttempt.enrolment)
-        .options(contains_eager(QuizAttempt.enrolment))
+        .options(contains_eager(QuizAttempt.enrolment), joinedload(QuizAttempt.step))
         .where(QuizAttempt.id == attempt_id, Enrolment.user_id == user.id)
     )
 
@@ -242,7 +252,9 @@ class Submission:
     course_completed: bool
 
 
-def submit_attempt(attempt: QuizAttempt, submitted: dict[int, list[int]]) -> Submission:
+def submit_attempt(
+    attempt: QuizAttempt, submitted: dict[int, list[int]], questions: list[Question] | None = None
+) -> Submission:
     """Grade and record an attempt, once.
 
     A forged answer raises ForgedAnswerError and an incomplete one UnansweredQuestionsError,
@@ -251,8 +263,7 @@ def submit_attempt(attempt: QuizAttempt, submitted: dict[int, list[int]]) -> Sub
     """
     if attempt.submitted_at is not None:
         return Submission(attempt, recorded=False, course_completed=False)
-    questions = quiz_questions(attempt.step)
-    keys = question_keys(questions)
+    keys = question_keys(questions if questions is not None else quiz_questions(attempt.step))
     sheet = read_answers(keys, submitted)
     if sheet.unanswered:
         raise UnansweredQuestionsError(sheet.unanswered)
@@ -299,12 +310,7 @@ def reveal_correct_answers(step: Step, attempts: list[QuizAttempt]) -> bool:
 
 
 def newer_version(enrolment: Enrolment) -> CourseVersion | None:
-    newest = db.session.scalar(
-        sa.select(CourseVersion)
-        .where(CourseVersion.course_id == enrolment.course_id)
-        .order_by(CourseVersion.number.desc())
-        .limit(1)
-    )
+    newest = latest_version(enrolment.course.slug)
     return newest if newest is not None and newest.id != enrolment.version_id else None
 
 

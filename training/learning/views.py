@@ -11,18 +11,34 @@ from flask_login import current_user
 from training.accounts.access import login_required, public
 from training.accounts.forms import EmptyForm
 from training.catalog import services as catalog
-from training.content.services import get_asset
+from training.certificates import services as certificates
+from training.content.services import get_asset, latest_version
 from training.extensions import db
 from training.learning import bp, services
 from training.learning.grading import ForgedAnswerError
 
 
-def _enrolment_or_404(slug: str):
+def _enrolment_of(slug: str):
+    """The course (404 if unknown) and the learner's enrolment in it (None if not enrolled)."""
     course = catalog.course_by_slug(slug) or abort(404)
-    enrolment = catalog.current_enrolment(current_user, course)
+    return course, catalog.current_enrolment(current_user, course)
+
+
+def _to_course_page(slug: str):
+    flash("Inscrivez-vous à cette formation pour accéder à ses étapes.", "info")
+    return redirect(url_for("catalog.course", slug=slug))
+
+
+def _posted_step(slug: str, key: str):
+    """The enrolment and step a POST acts on: 404 for an unknown course or step, 403 when not
+    enrolled, 400 without a valid CSRF token."""
+    _, enrolment = _enrolment_of(slug)
     if enrolment is None:
-        flash("Inscrivez-vous à cette formation pour accéder à ses étapes.", "info")
-    return course, enrolment
+        abort(403)
+    step = services.step_of(enrolment, key) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return enrolment, step
 
 
 def _step_url(slug: str, step) -> str:
@@ -39,9 +55,9 @@ def step_url(slug: str, step) -> str:
 @login_required
 def resume(slug: str):
     """Go to the first step not done yet (the course page once everything is done)."""
-    course, enrolment = _enrolment_or_404(slug)
+    course, enrolment = _enrolment_of(slug)
     if enrolment is None:
-        return redirect(url_for("catalog.course", slug=slug))
+        return _to_course_page(slug)
     outline = services.outline_of(enrolment.version_id)
     progress = services.progress_for(enrolment, outline, services.done_step_ids(enrolment))
     if progress.next_step_id is None:
@@ -54,9 +70,9 @@ def resume(slug: str):
 @login_required
 def module(slug: str, module_key: str):
     """A module's address (linked from course files) leads to its first step."""
-    course, enrolment = _enrolment_or_404(slug)
+    course, enrolment = _enrolment_of(slug)
     if enrolment is None:
-        return redirect(url_for("catalog.course", slug=slug))
+        return _to_course_page(slug)
     outline = services.outline_of(enrolment.version_id)
     first = next((s for s in outline.steps if s.module.key == module_key), None) or abort(404)
     return redirect(_step_url(slug, first))
@@ -66,9 +82,9 @@ def module(slug: str, module_key: str):
 @login_required
 def step(slug: str, module_key: str, name: str):
     """A lesson, or a quiz's introduction, with the outline and navigation."""
-    course, enrolment = _enrolment_or_404(slug)
+    course, enrolment = _enrolment_of(slug)
     if enrolment is None:
-        return redirect(url_for("catalog.course", slug=slug))
+        return _to_course_page(slug)
     outline = services.outline_of(enrolment.version_id)
     current = next((s for s in outline.steps if s.key == f"{module_key}/{name}"), None)
     if current is None:
@@ -100,12 +116,7 @@ def step(slug: str, module_key: str, name: str):
 @login_required
 def mark_done(slug: str, module_key: str, name: str):
     """« J'ai terminé cette étape »: record it, then go to the next step."""
-    course, enrolment = _enrolment_or_404(slug)
-    if enrolment is None:
-        abort(403)
-    current = services.step_of(enrolment, f"{module_key}/{name}") or abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    enrolment, current = _posted_step(slug, f"{module_key}/{name}")
     try:
         completed = services.mark_lesson_done(enrolment, current)
     except services.LearningError:
@@ -121,12 +132,7 @@ def mark_done(slug: str, module_key: str, name: str):
 @login_required
 def start_attempt(slug: str, module_key: str, name: str):
     """Start (or go back to) an attempt at a quiz."""
-    course, enrolment = _enrolment_or_404(slug)
-    if enrolment is None:
-        abort(403)
-    current = services.step_of(enrolment, f"{module_key}/{name}") or abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    enrolment, current = _posted_step(slug, f"{module_key}/{name}")
     try:
         attempt = services.start_attempt(enrolment, current)
     except services.LearningError as error:
@@ -157,7 +163,6 @@ def attempt(attempt_id: int):
     """The questions of an open attempt; its result once submitted."""
     attempt = services.attempt_for(current_user, attempt_id) or abort(404)
     step = attempt.step
-    slug = attempt.enrolment.course.slug
     questions = services.quiz_questions(step)
     form = EmptyForm()
     unanswered: tuple[int, ...] = ()
@@ -167,7 +172,7 @@ def attempt(attempt_id: int):
             abort(400)
         try:
             chosen = _submitted_answers()
-            submission = services.submit_attempt(attempt, chosen)
+            submission = services.submit_attempt(attempt, chosen, questions)
         except ForgedAnswerError:
             abort(400)
         except services.UnansweredQuestionsError as error:
@@ -176,9 +181,9 @@ def attempt(attempt_id: int):
             db.session.commit()
             if submission.course_completed:
                 flash("Félicitations : vous avez terminé cette formation.", "success")
-            return redirect(url_for("learning.attempt", attempt_id=attempt.id, _anchor="resultat"))
+            return redirect(url_for("learning.attempt", attempt_id=attempt_id, _anchor="resultat"))
     elif request.method == "POST":
-        return redirect(url_for("learning.attempt", attempt_id=attempt.id, _anchor="resultat"))
+        return redirect(url_for("learning.attempt", attempt_id=attempt_id, _anchor="resultat"))
     attempts = services.attempts_of(attempt.enrolment, step)
     template = "learning/attempt.html" if attempt.submitted_at is None else "learning/result.html"
     context = {}
@@ -192,7 +197,7 @@ def attempt(attempt_id: int):
         template,
         attempt=attempt,
         step=step,
-        slug=slug,
+        slug=attempt.enrolment.course.slug,
         course_title=attempt.enrolment.version.title,
         questions=_in_attempt_order(questions, attempt),
         attempts=attempts,
@@ -218,7 +223,7 @@ def _in_attempt_order(questions, attempt):
 @login_required
 def switch_version(slug: str):
     """Move to the newest version, keeping unchanged steps done."""
-    course, enrolment = _enrolment_or_404(slug)
+    _, enrolment = _enrolment_of(slug)
     if enrolment is None:
         abort(403)
     if not EmptyForm().validate_on_submit():
@@ -246,13 +251,15 @@ def image(slug: str, filename: str):
     enrolment = (
         catalog.current_enrolment(current_user, course) if current_user.is_authenticated else None
     )
-    version = enrolment.version if enrolment else catalog.latest_version(course)
+    version = enrolment.version if enrolment else latest_version(course.slug)
     asset = get_asset(version.id, f"images/{filename}") or abort(404)
     response = make_response(asset.data)
     response.headers["Content-Type"] = asset.content_type
     response.headers["Cache-Control"] = "private, max-age=3600"
     if asset.content_type == "image/svg+xml":
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'"
+        )
     response.set_etag(asset.sha256)
     return response.make_conditional(request)
 
@@ -266,4 +273,6 @@ def dashboard():
         "learning/dashboard.html",
         in_progress=[card for card in cards if card.status == "in-progress"],
         completed=[card for card in cards if card.status == "completed"],
+        certificates=certificates.certificates_of(current_user),
+        form=EmptyForm(),
     )

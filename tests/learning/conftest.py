@@ -1,0 +1,76 @@
+"""Fixtures of the learner's journey: the example course imported, learners, quiz helpers."""
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import csrf_token
+from training.content import services as content
+from training.content.models import Question, Step
+from training.extensions import db
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "docs" / "exemple-cours"
+SLUG = "exemple-cours"
+LESSON_1 = "01-decouvrir/01-les-trois-elements"
+LESSON_2 = "01-decouvrir/02-a-qui-signaler"
+QUIZ = "02-verifier/01-quiz"
+
+
+def import_courses(app, *paths: Path) -> None:
+    with app.app_context():
+        content.import_courses(list(paths))
+        db.session.commit()
+
+
+@pytest.fixture
+def example_course(app):
+    import_courses(app, EXAMPLE)
+    return SLUG
+
+
+def enrol(client, slug: str = SLUG):
+    return client.post(
+        f"/formations/{slug}/inscription",
+        data={"csrf_token": csrf_token(client, f"/formations/{slug}/")},
+    )
+
+
+def finish_lesson(client, key: str, slug: str = SLUG):
+    return client.post(
+        f"/formations/{slug}/{key}/terminer", data={"csrf_token": csrf_token(client)}
+    )
+
+
+def start_attempt(client, key: str = QUIZ, slug: str = SLUG):
+    """Start an attempt; returns the attempt id."""
+    response = client.post(
+        f"/formations/{slug}/{key}/tentative", data={"csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 302, response.status_code
+    return int(re.search(r"/tentatives/(\d+)", response.headers["Location"]).group(1))
+
+
+def quiz_answers(app, right: bool | list[bool], key: str = QUIZ, slug: str = SLUG):
+    """Form data answering every question right (True) or wrong (False), per question if a list."""
+    with app.app_context():
+        step = db.session.scalar(
+            sa.select(Step).join(Step.version).where(Step.key == key).order_by(Step.id.desc())
+        )
+        questions = db.session.scalars(
+            sa.select(Question).where(Question.step_id == step.id).order_by(Question.position)
+        ).all()
+        flags = right if isinstance(right, list) else [right] * len(questions)
+        data = {}
+        for question, wanted in zip(questions, flags, strict=True):
+            if wanted:
+                data[f"q{question.id}"] = [c.id for c in question.choices if c.is_correct]
+            else:
+                data[f"q{question.id}"] = [next(c.id for c in question.choices if not c.is_correct)]
+    return data
+
+
+def submit(client, attempt_id: int, data: dict):
+    return client.post(f"/tentatives/{attempt_id}", data={**data, "csrf_token": csrf_token(client)})
