@@ -18,7 +18,10 @@ GENEROUS_LIMITS = {
     "SENSITIVE_FORM_LIMIT": "1000 per hour",
     "LOGIN_LIMIT_PER_ACCOUNT": "1000 per hour",
     "LOGIN_LIMIT_PER_ADDRESS": "1000 per hour",
+    "CERTIFICATE_VERIFICATION_LIMIT": "1000 per minute",
 }
+#: Settings of the developer's shell that must not leak into the server under test.
+NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "APP_ENV", "SECRET_KEY", "PROXY_COUNT"}
 
 
 def free_port() -> int:
@@ -29,7 +32,8 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """`flask db upgrade`, `flask demo`, then `flask run` on 127.0.0.1, as an operator would."""
+    """`flask db upgrade`, a signing key, `flask demo`, then `flask run` on 127.0.0.1 (no reloader,
+    no debugger), as an operator would; everything in `workdir`, removed by pytest."""
 
     def __init__(self, workdir: Path, mail_port: int) -> None:
         self.workdir = workdir
@@ -41,8 +45,9 @@ class LiveServer:
         self.environment = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("FLASK_", "MAIL_", "LOGIN_LIMIT_"))
-            and key not in {"DATABASE_URL", "REDIS_URL", "APP_ENV", "SECRET_KEY", "PROXY_COUNT"}
+            if not key.startswith(("FLASK_", "MAIL_", "CERTIFICATE_", "RATELIMIT_"))
+            and key not in NOT_INHERITED
+            and key not in GENEROUS_LIMITS
         }
         self.environment.update(
             FLASK_APP="wsgi",
@@ -51,6 +56,7 @@ class LiveServer:
             SECRET_KEY=secrets.token_hex(32),
             MAIL_SERVER="127.0.0.1",
             MAIL_PORT=str(mail_port),
+            CERTIFICATE_SIGNING_KEY_PATH=str(workdir / "certificate-signing-key.pem"),
             PYTHONUNBUFFERED="1",
             **GENEROUS_LIMITS,
         )
@@ -72,6 +78,7 @@ class LiveServer:
 
     def start(self, timeout: float = 30) -> None:
         self.flask("db", "upgrade")
+        self.flask("certificates", "keygen")
         self.flask("demo")
         self._log = self.log_path.open("w")
         self._process = subprocess.Popen(
