@@ -15,7 +15,7 @@ from .audit import DESKTOP, SessionAudit
 from .journey import Journey
 from .live_server import LiveServer
 
-#: The flags the brief asks for: no sandbox (root, containers), nothing fetched in the background.
+#: No sandbox (tests run as root in containers), no GPU, nothing fetched in the background.
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
