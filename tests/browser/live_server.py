@@ -80,6 +80,8 @@ class LiveServer:
         self.flask("db", "upgrade")
         self.flask("certificates", "keygen")
         self.flask("demo")
+        # The short example course of the trainers' guide: three steps, for the learner journey.
+        self.flask("courses", "import", str(PROJECT_ROOT / "docs" / "exemple-cours"))
         self._log = self.log_path.open("w")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port",

@@ -1,0 +1,150 @@
+"""The learner's journey in a real browser: enrol, lessons, a failed then a passed quiz, « Mon
+parcours », the certificate and its public verification page."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from .keyboard import assert_focus_visible, is_focused, press, tab_to
+from .steps import confirm_email, new_email, sign_up
+
+COURSE = "Cours d'exemple : le format des fichiers"
+RIGHT = {
+    "single": ["C'est un indicateur de contrôle exercé sur la personne."],
+    "multiple": ["La menace", "L'abus d'une situation de vulnérabilité"],
+    "true_false": ["Faux"],
+}
+WRONG = {
+    "single": ["C'est une pratique courante sans conséquence."],
+    "multiple": ["Le lieu de travail"],
+    "true_false": ["Vrai"],
+}
+
+
+def answer(page: Page, answers: dict[str, list[str]]) -> None:
+    form = page.get_by_role("main")
+    for labels in answers.values():
+        for label in labels:
+            # A person clicks the label: the DSFR draws the radio or box on it.
+            form.locator("label", has_text=re.compile("^" + re.escape(label) + "$")).click()
+
+
+def enrol_in_example(journey, mailbox, first_name: str) -> Page:
+    page = journey.start()
+    email = new_email(first_name)
+    sign_up(journey, email=email, full_name=f"{first_name} Martin")
+    confirm_email(journey, mailbox, email)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Formations"
+    ).click()
+    journey.check("Catalogue")
+    page.get_by_role("link", name=COURSE).click()
+    journey.check("Fiche de la formation")
+    page.get_by_role("button", name="S'inscrire").click()
+    journey.check("Première étape")
+    expect(page.get_by_role("status")).to_contain_text("Vous êtes inscrit")
+    return page
+
+
+def test_learner_completes_a_course_and_verifies_the_certificate(journey, mailbox):
+    page = enrol_in_example(journey, mailbox, "Nadia")
+    expect(page.get_by_text("Étape 1 sur 3")).to_be_visible()
+    expect(page.get_by_role("heading", name="Avant de commencer")).to_be_visible()
+
+    page.get_by_role("button", name="J'ai terminé cette étape").click()
+    journey.check("Deuxième étape")
+    expect(page.get_by_text("Étape 2 sur 3")).to_be_visible()
+
+    # Leave, come back later: the course resumes at the first unfinished step.
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mon parcours"
+    ).click()
+    journey.check("Mon parcours, en cours")
+    expect(page.get_by_role("main")).to_contain_text("1 étape sur 3 (33 %)")
+    page.get_by_role("link", name="Reprendre").click()
+    journey.check("Reprise à la deuxième étape")
+    expect(page.get_by_text("Étape 2 sur 3")).to_be_visible()
+    page.get_by_role("button", name="J'ai terminé cette étape").click()
+    journey.check("Présentation du quiz")
+
+    page.get_by_role("button", name="Commencer le quiz").click()
+    journey.check("Quiz, tentative 1")
+    page.get_by_role("button", name="Valider mes réponses").click()
+    journey.check("Quiz sans réponse")
+    expect(page.get_by_role("alert")).to_contain_text("3 questions sans réponse")
+    answer(page, WRONG)
+    page.get_by_role("button", name="Valider mes réponses").click()
+    journey.check("Quiz non réussi")
+    expect(page.locator("#resultat")).to_contain_text("Quiz non réussi : 0 %")
+    expect(page.locator("#resultat")).to_be_focused()
+    expect(page.locator("#resultat")).to_contain_text("Il vous reste 2 tentatives.")
+
+    page.get_by_role("button", name="Nouvelle tentative").click()
+    journey.check("Quiz, tentative 2")
+    answer(page, RIGHT)
+    page.get_by_role("button", name="Valider mes réponses").click()
+    journey.check("Quiz réussi")
+    expect(page.locator("#resultat")).to_contain_text("Quiz réussi : 100 %")
+    expect(page.get_by_role("status")).to_contain_text("vous avez terminé cette formation")
+
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mon parcours"
+    ).click()
+    journey.check("Mon parcours, formation terminée")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("terminée le")
+
+    with page.expect_download() as download:
+        main.get_by_role("link", name=re.compile("PDF")).first.click()
+    assert download.value.suggested_filename.startswith("attestation-TEH-")
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+
+    main.get_by_role("link", name=re.compile("Vérifier|vérification")).first.click()
+    journey.check("Vérification de l'attestation")
+    expect(page.get_by_role("main")).to_contain_text("Nadia Martin")
+    expect(page.get_by_role("main")).to_contain_text("valide")
+
+
+def test_keyboard_only_quiz(journey, mailbox):
+    page = enrol_in_example(journey, mailbox, "Karim")
+    for name in ("Deuxième étape", "Présentation du quiz"):
+        tab_to(page, page.get_by_role("button", name="J'ai terminé cette étape"))
+        page.keyboard.press("Enter")
+        journey.check(name)
+    tab_to(page, page.get_by_role("button", name="Commencer le quiz"))
+    page.keyboard.press("Enter")
+    journey.check("Quiz au clavier")
+
+    main = page.get_by_role("main")
+    for labels in RIGHT.values():
+        for label in labels:
+            choose_with_keyboard(page, main.get_by_label(label, exact=True))
+    tab_to(page, page.get_by_role("button", name="Valider mes réponses"))
+    page.keyboard.press("Enter")
+    journey.check("Quiz réussi au clavier")
+    result = page.locator("#resultat")
+    assert is_focused(result)
+    expect(result).to_contain_text("Quiz réussi : 100 %")
+    press(page, "Tab")  # from the result, the next Tab stays visible and in the page
+    assert_focus_visible(page)
+
+
+def choose_with_keyboard(page: Page, choice) -> None:
+    """Check a box with Tab then Space; pick a radio as a person does: Tab into its group
+    (choices are shuffled), then Space on it or the arrow keys until it is selected."""
+    if choice.get_attribute("type") == "checkbox":
+        tab_to(page, choice)
+        press(page, "Space")
+    else:
+        group = choice.get_attribute("name")
+        for _ in range(80):
+            press(page, "Tab")
+            if page.evaluate("name => document.activeElement.name === name", group):
+                break
+        if is_focused(choice):
+            press(page, "Space")
+        for _ in range(20):
+            if choice.is_checked():
+                break
+            press(page, "ArrowDown")
+    expect(choice).to_be_checked()
