@@ -6,7 +6,7 @@ DSFR := node_modules/@gouvfr/dsfr/dist
 STATIC_DSFR := training/static/dsfr
 export FLASK_APP := wsgi
 
-.PHONY: run test install assets lint browser-tools test-sqlite test-postgresql captures clean
+.PHONY: run test install assets lint test-tools test-sqlite test-postgresql captures clean
 
 # The development signing key is created once, in instance/ (never committed), then kept.
 SIGNING_KEY := $${CERTIFICATE_SIGNING_KEY_PATH:-instance/certificate-signing-key.pem}
@@ -20,7 +20,7 @@ run: install assets
 	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Debugging & \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install assets lint browser-tools test-sqlite test-postgresql
+test: install assets lint test-tools test-sqlite test-postgresql
 
 lint:
 	$(BIN)/ruff check .
@@ -35,26 +35,29 @@ test-sqlite:
 test-postgresql:
 	$(BIN)/pytest --database=postgresql -m "not browser"
 
-# Debian's Chromium for the browser journeys (never a browser downloaded at run time) and a Java
-# runtime for the Nu Html Checker, installed with apt-get when missing (as root, or with sudo).
-# Without them the browser tests are skipped with a one-line reason, except in CI (CI=true),
-# where they fail.
-browser-tools:
+# Debian's Chromium for the browser journeys (never a browser downloaded at run time), a Java
+# runtime for the Nu Html Checker, and the tools a third party uses on a certificate (poppler's
+# pdfdetach and pdftoppm, zbarimg to scan the QR code), installed with apt-get when missing (as
+# root, or with sudo). Without them those tests are skipped with a one-line reason, except in CI
+# (CI=true), where they fail.
+test-tools:
 	@[ -n "$$(command -v chromium chromium-browser)" ] || { $(call apt_install,chromium); }
 	@command -v java >/dev/null 2>&1 || { $(call apt_install,default-jre-headless); }
+	@command -v pdfdetach >/dev/null 2>&1 || { $(call apt_install,poppler-utils); }
+	@command -v zbarimg >/dev/null 2>&1 || { $(call apt_install,zbar-tools); }
 
 define apt_install
 echo "$(1) is missing: installing it with apt-get."; \
 if [ "$$(id -u)" = 0 ]; then sudo=""; \
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
-else echo "Cannot install $(1) (neither root nor sudo): the browser tests will not run."; \
+else echo "Cannot install $(1) (neither root nor sudo): the tests needing it will not run."; \
   [ "$$CI" != true ] || exit 1; exit 0; fi; \
 $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $(1) \
   || { echo "Installing $(1) failed."; [ "$$CI" != true ] || exit 1; }
 endef
 
 # Refresh the screenshots of docs/captures/ (shown in the README) from the journeys.
-captures: install assets browser-tools
+captures: install assets test-tools
 	UPDATE_DOC_CAPTURES=1 CHROMIUM="$$(command -v chromium chromium-browser | head -n 1)" \
 		$(BIN)/pytest -m browser
 

@@ -1,7 +1,6 @@
 """Issuing a certificate when the journey completes: once, in the same transaction, frozen."""
 
 import io
-import shutil
 import subprocess
 from datetime import UTC, date, datetime
 
@@ -9,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from tests.certificates.conftest import earn_certificate
+from tests.certificates.conftest import earn_certificate, needs_tools
 from tests.learning.conftest import (
     LESSON_1,
     LESSON_2,
@@ -85,10 +84,7 @@ def test_the_pdf_states_the_holder_the_course_and_the_code(app, certified):
         assert "".join(expected.split()) in compact, expected
 
 
-@pytest.mark.skipif(
-    not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
-    reason="needs pdftoppm (poppler-utils) and zbarimg (zbar-tools)",
-)
+@needs_tools("pdftoppm", "zbarimg")
 def test_the_downloaded_qr_code_scans_to_the_verification_page(certified, tmp_path):
     (tmp_path / "attestation.pdf").write_bytes(
         certified.get(f"/attestations/{certified.code}.pdf").data

@@ -1,7 +1,6 @@
 """The certificate PDF, read back as a person's PDF reader would: text, fonts, page, layout."""
 
 import io
-import shutil
 import subprocess
 import unicodedata
 from datetime import date
@@ -10,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
+from tests.certificates.conftest import needs_tools
 from training.certificates import signing
 from training.certificates.data import french_duration
 from training.certificates.pdf import (
@@ -215,10 +215,7 @@ def test_the_qr_code_is_drawn_as_vector_rectangles(make_data):
     assert len(pdf) < 80_000
 
 
-@pytest.mark.skipif(
-    not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
-    reason="needs pdftoppm (poppler-utils) and zbarimg (zbar-tools)",
-)
+@needs_tools("pdftoppm", "zbarimg")
 def test_the_qr_code_scans_to_the_verification_url(tmp_path, make_data):
     (tmp_path / "attestation.pdf").write_bytes(render_certificate_pdf(make_data()))
     subprocess.run(

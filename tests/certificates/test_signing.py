@@ -2,7 +2,6 @@
 
 import io
 import json
-import shutil
 import stat
 import subprocess
 
@@ -13,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc.jwk import OKPKey
 from pypdf import PdfReader, PdfWriter
 
+from tests.certificates.conftest import needs_tools
 from training.certificates import signing
 from training.certificates.pdf import (
     PAYLOAD_FILENAME,
@@ -236,10 +236,7 @@ def test_a_certificate_signed_by_another_key_is_refused(make_data, signing_key):
 # --- the recipe of docs/verifier-une-attestation.md, with the tools it names ----------------
 
 
-@pytest.mark.skipif(
-    not (shutil.which("pdfdetach") and shutil.which("openssl")),
-    reason="needs pdfdetach (poppler-utils) and openssl",
-)
+@needs_tools("pdfdetach", "openssl")
 def test_a_third_party_verifies_with_pdfdetach_and_openssl(tmp_path, make_data, signing_key):
     (tmp_path / "attestation.pdf").write_bytes(
         render_certificate_pdf(make_data(), signing_key=signing_key)
