@@ -52,7 +52,7 @@ def test_learner_completes_a_course_and_verifies_the_certificate(journey, mailbo
     expect(page.get_by_role("heading", name="Avant de commencer")).to_be_visible()
 
     page.get_by_role("button", name="J'ai terminé cette étape").click()
-    journey.check("Deuxième étape")
+    journey.check("Deuxième étape", doc_capture="lecon")
     expect(page.get_by_text("Étape 2 sur 3")).to_be_visible()
 
     # Leave, come back later: the course resumes at the first unfinished step.
@@ -74,7 +74,7 @@ def test_learner_completes_a_course_and_verifies_the_certificate(journey, mailbo
     expect(page.get_by_role("alert")).to_contain_text("3 questions sans réponse")
     answer(page, WRONG)
     page.get_by_role("button", name="Valider mes réponses").click()
-    journey.check("Quiz non réussi")
+    journey.check("Quiz non réussi", doc_capture="quiz-resultat")
     expect(page.locator("#resultat")).to_contain_text("Quiz non réussi : 0 %")
     expect(page.locator("#resultat")).to_be_focused()
     expect(page.locator("#resultat")).to_contain_text("Il vous reste 2 tentatives.")
@@ -100,7 +100,7 @@ def test_learner_completes_a_course_and_verifies_the_certificate(journey, mailbo
     assert download.value.path().read_bytes().startswith(b"%PDF")
 
     main.get_by_role("link", name=re.compile("Vérifier|vérification")).first.click()
-    journey.check("Vérification de l'attestation")
+    journey.check("Vérification de l'attestation", doc_capture="verification-attestation")
     expect(page.get_by_role("main")).to_contain_text("Nadia Martin")
     expect(page.get_by_role("main")).to_contain_text("valide")
 
@@ -130,10 +130,15 @@ def test_keyboard_only_quiz(journey, mailbox):
 
 
 def choose_with_keyboard(page: Page, choice) -> None:
-    """Check a box with Tab then Space; pick a radio as a person does: Tab into its group
-    (choices are shuffled), then Space on it or the arrow keys until it is selected."""
+    """Check a box with Tab (or Shift+Tab) then Space; pick a radio as a person does: Tab into
+    its group (choices are shuffled), then Space on it or the arrow keys until it is selected."""
     if choice.get_attribute("type") == "checkbox":
-        tab_to(page, choice)
+        # The boxes of a question are shuffled: the next one may come before the focus.
+        before = choice.evaluate(
+            "box => !!(document.activeElement.compareDocumentPosition(box)"
+            " & Node.DOCUMENT_POSITION_PRECEDING)"
+        )
+        tab_to(page, choice, backwards=before)
         press(page, "Space")
     else:
         group = choice.get_attribute("name")
