@@ -34,6 +34,7 @@ from training.certificates.signing import write_new_private_key
 from training.extensions import db, limiter
 from training.timeutils import utcnow
 
+ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_POSTGRESQL_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "une phrase de passe assez longue"
 
@@ -252,6 +253,23 @@ def log_in(client, email: str, password: str = PASSWORD, next_url: str | None = 
     return client.post(
         url, data={"email": email, "password": password, "csrf_token": csrf_token(client)}
     )
+
+
+@pytest.fixture
+def committed_enrolment(app, make_user):
+    """For `postgresql_only` tests: a learner enrolled on the trainers' example course, committed
+    for real so that other connections see it; returns (user id, enrolment id)."""
+    from training.catalog.services import enrol
+    from training.content.models import Course
+    from training.content.services import import_courses
+
+    user = make_user(role=Role.LEARNER)
+    with app.app_context():
+        import_courses([ROOT / "docs" / "exemple-cours"])
+        course = db.session.scalar(sa.select(Course).filter_by(slug="exemple-cours"))
+        enrolment = enrol(db.session.merge(user), course)
+        db.session.commit()
+        return user.id, enrolment.id
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@
 import dataclasses
 import os
 import shutil
+import subprocess
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -117,3 +119,20 @@ def needs_tools(*commands: str):
     if missing and os.environ.get("CI") == "true":
         return lambda test: test  # run it anyway: the missing tool fails it loudly
     return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}")
+
+
+def scan_qr_code(pdf: bytes, folder: Path) -> str:
+    """What a phone reads from the certificate: the page rendered at 100 dpi, then scanned."""
+    (folder / "attestation.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-gray", "-png", "-singlefile", "attestation.pdf", "page"],
+        cwd=folder,
+        check=True,
+    )
+    return subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "page.png"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()

@@ -3,15 +3,13 @@
 import pytest
 import sqlalchemy as sa
 
-from tests.learning.conftest import EXAMPLE, LESSON_1, LESSON_2, QUIZ, quiz_answers
+from tests.learning.conftest import LESSON_1, LESSON_2, QUIZ, quiz_answers
 from tests.learning.test_concurrency import THREADS, run_together
 from training.audit.models import AuditEvent
-from training.catalog import services as catalog
 from training.catalog.models import Enrolment
 from training.certificates import services as certificates
 from training.certificates.models import Certificate
-from training.content import services as content
-from training.content.models import Course, Step
+from training.content.models import Step
 from training.extensions import db
 from training.learning import services
 from training.learning.models import QuizAttempt, StepCompletion
@@ -19,25 +17,15 @@ from training.learning.models import QuizAttempt, StepCompletion
 pytestmark = pytest.mark.postgresql_only
 
 
-@pytest.fixture
-def enrolled(app, make_user):
-    """A committed learner enrolled on the example course; returns (user id, enrolment id)."""
-    user = make_user()
-    with app.app_context():
-        content.import_courses([EXAMPLE])
-        course = db.session.scalar(sa.select(Course).filter_by(slug="exemple-cours"))
-        enrolment = catalog.enrol(db.session.merge(user), course)
-        db.session.commit()
-        return user.id, enrolment.id
-
-
 def step(key: str) -> Step:
     return db.session.scalar(sa.select(Step).where(Step.key == key))
 
 
-def test_twenty_learners_finishing_the_last_lesson_at_once_get_one_certificate(app, enrolled):
+def test_twenty_learners_finishing_the_last_lesson_at_once_get_one_certificate(
+    app, committed_enrolment
+):
     """The quiz is passed and the first lesson done: 20 requests finish the last lesson."""
-    _, enrolment_id = enrolled
+    _, enrolment_id = committed_enrolment
     with app.app_context():
         enrolment = db.session.get(Enrolment, enrolment_id)
         services.mark_lesson_done(enrolment, step(LESSON_1))
@@ -60,9 +48,9 @@ def test_twenty_learners_finishing_the_last_lesson_at_once_get_one_certificate(a
         assert certificate.enrolment_id == enrolment_id
 
 
-def test_twenty_simultaneous_completion_checks_issue_one_certificate(app, enrolled):
+def test_twenty_simultaneous_completion_checks_issue_one_certificate(app, committed_enrolment):
     """Every step is done; 20 callers then ask complete_if_done at the same instant."""
-    _, enrolment_id = enrolled
+    _, enrolment_id = committed_enrolment
     with app.app_context():
         enrolment = db.session.get(Enrolment, enrolment_id)
         for key in (LESSON_1, LESSON_2, QUIZ):
@@ -81,9 +69,9 @@ def test_twenty_simultaneous_completion_checks_issue_one_certificate(app, enroll
         assert db.session.scalar(sa.select(sa.func.count(QuizAttempt.id))) == 0
 
 
-def test_issuing_directly_from_twenty_connections_still_makes_one(app, enrolled):
+def test_issuing_directly_from_twenty_connections_still_makes_one(app, committed_enrolment):
     """Even bypassing complete_if_done, the unique enrolment_id keeps a single certificate."""
-    _, enrolment_id = enrolled
+    _, enrolment_id = committed_enrolment
     with app.app_context():
         db.session.execute(
             sa.update(Enrolment)
@@ -103,8 +91,8 @@ def test_issuing_directly_from_twenty_connections_still_makes_one(app, enrolled)
     assert set(results) == codes
 
 
-def test_twenty_simultaneous_revocations_record_one(app, enrolled, make_user):
-    _, enrolment_id = enrolled
+def test_twenty_simultaneous_revocations_record_one(app, committed_enrolment, make_user):
+    _, enrolment_id = committed_enrolment
     admin = make_user(email="admin@exemple.fr")
     with app.app_context():
         db.session.execute(

@@ -1,14 +1,13 @@
 """Issuing a certificate when the journey completes: once, in the same transaction, frozen."""
 
 import io
-import subprocess
 from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from tests.certificates.conftest import earn_certificate, needs_tools
+from tests.certificates.conftest import earn_certificate, needs_tools, scan_qr_code
 from tests.learning.conftest import (
     LESSON_1,
     LESSON_2,
@@ -86,21 +85,8 @@ def test_the_pdf_states_the_holder_the_course_and_the_code(app, certified):
 
 @needs_tools("pdftoppm", "zbarimg")
 def test_the_downloaded_qr_code_scans_to_the_verification_page(certified, tmp_path):
-    (tmp_path / "attestation.pdf").write_bytes(
-        certified.get(f"/attestations/{certified.code}.pdf").data
-    )
-    subprocess.run(
-        ["pdftoppm", "-r", "100", "-gray", "-png", "-singlefile", "attestation.pdf", "page"],
-        cwd=tmp_path,
-        check=True,
-    )
-    scanned = subprocess.run(
-        ["zbarimg", "--quiet", "--raw", "page.png"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    pdf = certified.get(f"/attestations/{certified.code}.pdf").data
+    scanned = scan_qr_code(pdf, tmp_path)
     assert scanned == f"http://formation.test/verifier/{certified.code}"
     assert certified.get(scanned).status_code == 200
 

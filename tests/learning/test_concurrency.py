@@ -7,7 +7,6 @@ import pytest
 import sqlalchemy as sa
 
 from tests.learning.conftest import EXAMPLE, QUIZ, quiz_answers
-from training.accounts.models import Role
 from training.catalog import services as catalog
 from training.catalog.models import Enrolment
 from training.content import services as content
@@ -44,18 +43,6 @@ def run_together(app, action: Callable[[], object]) -> list[object]:
     return results
 
 
-@pytest.fixture
-def enrolled(app, make_user):
-    """A committed learner enrolled on the example course; returns (user id, enrolment id)."""
-    user = make_user(role=Role.LEARNER)
-    with app.app_context():
-        content.import_courses([EXAMPLE])
-        course = db.session.scalar(sa.select(Course).filter_by(slug="exemple-cours"))
-        enrolment = catalog.enrol(db.session.merge(user), course)
-        db.session.commit()
-        return user.id, enrolment.id
-
-
 def quiz_step() -> Step:
     return db.session.scalar(sa.select(Step).where(Step.key == QUIZ))
 
@@ -76,8 +63,8 @@ def test_twenty_simultaneous_enrolments_make_one(app, make_user):
         assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == 1
 
 
-def test_twenty_simultaneous_submissions_of_one_attempt_record_one(app, enrolled):
-    _, enrolment_id = enrolled
+def test_twenty_simultaneous_submissions_of_one_attempt_record_one(app, committed_enrolment):
+    _, enrolment_id = committed_enrolment
     with app.app_context():
         attempt = services.start_attempt(db.session.get(Enrolment, enrolment_id), quiz_step())
         db.session.commit()
@@ -97,8 +84,8 @@ def test_twenty_simultaneous_submissions_of_one_attempt_record_one(app, enrolled
         assert db.session.get(Enrolment, enrolment_id).completed_at is None  # lessons not done
 
 
-def test_simultaneous_attempts_never_exceed_the_maximum(app, enrolled):
-    _, enrolment_id = enrolled
+def test_simultaneous_attempts_never_exceed_the_maximum(app, committed_enrolment):
+    _, enrolment_id = committed_enrolment
     answers = {int(k[1:]): v for k, v in quiz_answers(app, False).items()}
 
     def start_and_fail():
