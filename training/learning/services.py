@@ -81,7 +81,7 @@ def done_step_ids(enrolment: Enrolment) -> set[int]:
     )
 
 
-def progress_for(enrolment: Enrolment, outline: Outline, done: set[int]) -> Progress:
+def progress_for(outline: Outline, done: set[int]) -> Progress:
     return progress_of([step.id for step in outline.steps], done)
 
 

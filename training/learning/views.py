@@ -41,41 +41,37 @@ def _posted_step(slug: str, key: str):
     return enrolment, step
 
 
-def _step_url(slug: str, step) -> str:
-    module_key, name = step.key.split("/", 1)
-    return url_for("learning.step", slug=slug, module_key=module_key, name=name)
-
-
 @bp.app_template_global()
 def step_url(slug: str, step) -> str:
-    return _step_url(slug, step)
+    module_key, name = step.key.split("/", 1)
+    return url_for("learning.step", slug=slug, module_key=module_key, name=name)
 
 
 @bp.route("/formations/<slug>/reprendre")
 @login_required
 def resume(slug: str):
     """Go to the first step not done yet (the course page once everything is done)."""
-    course, enrolment = _enrolment_of(slug)
+    _, enrolment = _enrolment_of(slug)
     if enrolment is None:
         return _to_course_page(slug)
     outline = services.outline_of(enrolment.version_id)
-    progress = services.progress_for(enrolment, outline, services.done_step_ids(enrolment))
+    progress = services.progress_for(outline, services.done_step_ids(enrolment))
     if progress.next_step_id is None:
         return redirect(url_for("catalog.course", slug=slug))
     step = next(s for s in outline.steps if s.id == progress.next_step_id)
-    return redirect(_step_url(slug, step))
+    return redirect(step_url(slug, step))
 
 
 @bp.route("/formations/<slug>/<module_key>/")
 @login_required
 def module(slug: str, module_key: str):
     """A module's address (linked from course files) leads to its first step."""
-    course, enrolment = _enrolment_of(slug)
+    _, enrolment = _enrolment_of(slug)
     if enrolment is None:
         return _to_course_page(slug)
     outline = services.outline_of(enrolment.version_id)
     first = next((s for s in outline.steps if s.module.key == module_key), None) or abort(404)
-    return redirect(_step_url(slug, first))
+    return redirect(step_url(slug, first))
 
 
 @bp.route("/formations/<slug>/<module_key>/<name>")
@@ -100,7 +96,7 @@ def step(slug: str, module_key: str, name: str):
         outline=outline,
         step=current,
         done=done,
-        progress=services.progress_for(enrolment, outline, done),
+        progress=services.progress_for(outline, done),
         position=outline.index_of(current) + 1,
         previous=previous,
         following=following,
@@ -137,7 +133,7 @@ def start_attempt(slug: str, module_key: str, name: str):
         attempt = services.start_attempt(enrolment, current)
     except services.LearningError as error:
         flash(str(error), "error")
-        return redirect(_step_url(slug, current)), 303
+        return redirect(step_url(slug, current)), 303
     db.session.commit()
     return redirect(url_for("learning.attempt", attempt_id=attempt.id))
 
