@@ -1,0 +1,53 @@
+"""Every page works without JavaScript: a learner on a small screen, scripts disabled, signs up,
+enrols, finishes a lesson and passes a quiz (the pages themselves are audited by the journeys)."""
+
+import re
+
+from playwright.sync_api import expect
+
+from .steps import fill_sign_up_form, new_email
+from .test_learning_journeys import COURSE, RIGHT, answer
+
+SMALL_SCREEN = {"width": 375, "height": 800}
+
+
+def test_a_learner_without_javascript_on_a_small_screen(browser, live_site, mailbox):
+    context = browser.new_context(java_script_enabled=False, viewport=SMALL_SCREEN, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(live_site.url)
+        # The DSFR script is what opens the mobile menu: without it, the menu is in the page.
+        navigation = page.get_by_role("navigation", name="Menu principal")
+        expect(navigation.get_by_role("link", name="Formations")).to_be_visible()
+        expect(
+            page.get_by_role("banner").get_by_role("link", name="Créer un compte")
+        ).to_be_visible()
+
+        page.get_by_role("banner").get_by_role("link", name="Créer un compte").click()
+        email = new_email("Lina")
+        fill_sign_up_form(page, email=email, full_name="Lina Sans Script")
+        page.get_by_role("button", name="Créer mon compte").click()
+        expect(page.get_by_role("status")).to_contain_text("Votre compte est créé")
+        page.goto(mailbox.last_link(email))
+        expect(page.get_by_role("status")).to_contain_text("adresse électronique est confirmée")
+
+        navigation.get_by_role("link", name="Formations").click()
+        page.get_by_role("link", name=COURSE).click()
+        page.get_by_role("button", name="S'inscrire").click()
+        expect(page.get_by_text("Étape 1 sur 3")).to_be_visible()
+        for _ in range(2):
+            page.get_by_role("button", name="J'ai terminé cette étape").click()
+        page.get_by_role("button", name="Commencer le quiz").click()
+        answer(page, RIGHT)
+        page.get_by_role("button", name="Valider mes réponses").click()
+        expect(page.locator("#resultat")).to_contain_text("Quiz réussi : 100 %")
+        expect(page.get_by_role("status")).to_contain_text("vous avez terminé cette formation")
+
+        navigation.get_by_role("link", name="Mon parcours").click()
+        expect(page.get_by_role("main")).to_contain_text("terminée le")
+        expect(
+            page.get_by_role("main").get_by_role("link", name=re.compile("PDF")).first
+        ).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_SCREEN["width"]
+    finally:
+        context.close()
