@@ -256,6 +256,18 @@ def log_in(client, email: str, password: str = PASSWORD, next_url: str | None = 
 
 
 @pytest.fixture
+def example_course(app) -> str:
+    """The trainers' example course (docs/exemple-cours: two lessons, a quiz), imported;
+    returns its slug."""
+    from training.content.services import import_courses
+
+    with app.app_context():
+        import_courses([ROOT / "docs" / "exemple-cours"])
+        db.session.commit()
+    return "exemple-cours"
+
+
+@pytest.fixture
 def committed_enrolment(app, make_user):
     """For `postgresql_only` tests: a learner enrolled on the trainers' example course, committed
     for real so that other connections see it; returns (user id, enrolment id)."""

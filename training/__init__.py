@@ -46,12 +46,23 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from training import accounts, admin, catalog, certificates, content, demo, learning, pages
+    from training import (
+        accounts,
+        admin,
+        catalog,
+        certificates,
+        content,
+        demo,
+        learning,
+        pages,
+        privacy,
+    )
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(learning.bp)
+    app.register_blueprint(privacy.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(certificates.bp)
     app.register_blueprint(demo.bp)

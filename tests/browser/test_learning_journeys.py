@@ -104,6 +104,17 @@ def test_learner_completes_a_course_and_verifies_the_certificate(journey, mailbo
     expect(page.get_by_role("main")).to_contain_text("Nadia Martin")
     expect(page.get_by_role("main")).to_contain_text("valide")
 
+    # Her own copy of what the platform holds about her.
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mon compte"
+    ).click()
+    journey.check("Mon compte, formation terminée")
+    page.get_by_role("link", name="Voir et télécharger mes données").click()
+    journey.check("Mes données")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger mes données (JSON)").click()
+    assert b"Nadia Martin" in download.value.path().read_bytes()
+
 
 def test_keyboard_only_quiz(journey, mailbox):
     page = enrol_in_example(journey, mailbox, "Karim")

@@ -12,13 +12,10 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.learning.conftest import (
-    EXAMPLE,
     LESSON_1,
     LESSON_2,
-    SLUG,
     enrol,
     finish_lesson,
-    import_courses,
     quiz_answers,
     start_attempt,
     submit,
@@ -78,12 +75,6 @@ def earn_certificate(app, client) -> str:
         )
     assert code is not None
     return code
-
-
-@pytest.fixture
-def example_course(app):
-    import_courses(app, EXAMPLE)
-    return SLUG
 
 
 @pytest.fixture

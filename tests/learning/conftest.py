@@ -3,7 +3,6 @@
 import re
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token
@@ -23,12 +22,6 @@ def import_courses(app, *paths: Path) -> None:
     with app.app_context():
         content.import_courses(list(paths))
         db.session.commit()
-
-
-@pytest.fixture
-def example_course(app):
-    import_courses(app, EXAMPLE)
-    return SLUG
 
 
 def enrol(client, slug: str = SLUG):

@@ -1,0 +1,104 @@
+"""What the platform holds about one user, gathered for them in a portable form."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from training.accounts.models import User
+from training.catalog.models import Enrolment
+from training.certificates.models import Certificate
+from training.content.models import Step
+from training.extensions import db
+from training.learning.models import QuizAttempt, StepCompletion
+from training.timeutils import utcnow
+
+
+def _moment(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """Everything tied to `user`: account, enrolments with steps done, quiz attempts with the
+    answers given, certificates. Nothing about other people, and no content of the courses
+    beyond titles and step keys. A fixed number of queries, whatever the history."""
+    enrolments = db.session.scalars(
+        sa.select(Enrolment)
+        .where(Enrolment.user_id == user.id)
+        .options(joinedload(Enrolment.version), joinedload(Enrolment.course))
+        .order_by(Enrolment.enrolled_at)
+    ).all()
+    ids = [enrolment.id for enrolment in enrolments]
+    completions = db.session.execute(
+        sa.select(StepCompletion.enrolment_id, Step.key, StepCompletion.completed_at)
+        .join(Step, Step.id == StepCompletion.step_id)
+        .where(StepCompletion.enrolment_id.in_(ids))
+        .order_by(StepCompletion.completed_at)
+    ).all()
+    attempts = db.session.execute(
+        sa.select(QuizAttempt, Step.key)
+        .join(Step, Step.id == QuizAttempt.step_id)
+        .where(QuizAttempt.enrolment_id.in_(ids))
+        .order_by(QuizAttempt.started_at)
+    ).all()
+    certificates = db.session.scalars(
+        sa.select(Certificate).where(Certificate.enrolment_id.in_(ids))
+    ).all()
+    return {
+        "exporte_le": utcnow().isoformat(),
+        "compte": {
+            "adresse_electronique": user.email,
+            "nom": user.full_name,
+            "role": user.role,
+            "profession": user.profession.name,
+            "territoire": user.territory.name,
+            "structure": user.organisation,
+            "consentement_le": _moment(user.consented_at),
+            "adresse_confirmee_le": _moment(user.email_confirmed_at),
+            "cree_le": _moment(user.created_at),
+            "derniere_connexion_le": _moment(user.last_login_at),
+        },
+        "inscriptions": [
+            {
+                "formation": enrolment.course.slug,
+                "titre": enrolment.version.title,
+                "version": enrolment.version.number,
+                "cycle": enrolment.cycle,
+                "profession_a_l_inscription": enrolment.profession.name,
+                "territoire_a_l_inscription": enrolment.territory.name,
+                "inscrit_le": _moment(enrolment.enrolled_at),
+                "terminee_le": _moment(enrolment.completed_at),
+                "etapes_terminees": [
+                    {"etape": key, "le": _moment(moment)}
+                    for enrolment_id, key, moment in completions
+                    if enrolment_id == enrolment.id
+                ],
+                "tentatives_de_quiz": [
+                    {
+                        "quiz": key,
+                        "numero": attempt.number,
+                        "commencee_le": _moment(attempt.started_at),
+                        "validee_le": _moment(attempt.submitted_at),
+                        "reponses": attempt.answers,
+                        "score": attempt.score,
+                        "reussie": attempt.passed,
+                    }
+                    for attempt, key in attempts
+                    if attempt.enrolment_id == enrolment.id
+                ],
+            }
+            for enrolment in enrolments
+        ],
+        "attestations": [
+            {
+                "code": certificate.code,
+                "titulaire": certificate.holder_name,
+                "formation": certificate.course_title,
+                "version": certificate.course_version,
+                "achevee_le": _moment(certificate.completed_on),
+                "expire_le": _moment(certificate.expires_on),
+                "revoquee_le": _moment(certificate.revoked_at),
+            }
+            for certificate in certificates
+        ],
+    }
