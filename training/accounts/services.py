@@ -206,6 +206,17 @@ def list_territories() -> list[Territory]:
     )
 
 
+def _refuse_clash(
+    model: type[Territory] | type[Profession], item: object, name: str, code: str, message: str
+) -> None:
+    """Reference data keep unique names and codes: refuse another row with either."""
+    clash = db.session.scalar(
+        sa.select(model).where(sa.or_(model.name == name, model.code == code))
+    )
+    if clash is not None and clash is not item:
+        raise AccountError(message)
+
+
 def save_territory(
     territory: Territory | None, *, name: str, code: str, is_pilot: bool, actor: User | None
 ) -> Territory:
@@ -214,11 +225,7 @@ def save_territory(
     The code of an existing territory never changes: exports and statistics refer to it."""
     name = name.strip()
     code = territory.code if territory is not None else code.strip().lower()
-    clash = db.session.scalar(
-        sa.select(Territory).where(sa.or_(Territory.name == name, Territory.code == code))
-    )
-    if clash is not None and clash is not territory:
-        raise AccountError("Un territoire porte déjà ce nom ou ce code.")
+    _refuse_clash(Territory, territory, name, code, "Un territoire porte déjà ce nom ou ce code.")
     if territory is None:
         territory = Territory(position=0)
         db.session.add(territory)
@@ -236,11 +243,9 @@ def save_profession(
     The code of an existing profession never changes: course files (`audiences`) refer to it."""
     name = name.strip()
     code = profession.code if profession is not None else code.strip().lower()
-    clash = db.session.scalar(
-        sa.select(Profession).where(sa.or_(Profession.name == name, Profession.code == code))
+    _refuse_clash(
+        Profession, profession, name, code, "Une profession porte déjà ce nom ou ce code."
     )
-    if clash is not None and clash is not profession:
-        raise AccountError("Une profession porte déjà ce nom ou ce code.")
     if profession is None:
         profession = Profession(position=100)
         db.session.add(profession)
