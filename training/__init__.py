@@ -54,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
         content,
         demo,
         learning,
+        monitoring,
         pages,
         privacy,
     )
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates.bp)
     app.register_blueprint(demo.bp)
     app.register_blueprint(content.bp)
+    app.register_blueprint(monitoring.bp)
 
 
 def register_templates(app: Flask) -> None:

@@ -69,4 +69,6 @@ def test_quiz_submission_queries_do_not_grow_with_the_quiz(app, login_as, exampl
         assert submit(client, big_attempt, big_answers).status_code == 302
     print(f"quiz submission: {len(small)} queries (3 questions), {len(big)} (12 questions)")
     assert len(small) == len(big)
-    assert len(big) <= 8
+    # 7 for the submission, and up to 11 that bring the monitoring summary up to date in the
+    # same transaction (one enrolment read again, its figures' difference written).
+    assert len(big) <= 18

@@ -12,6 +12,7 @@ from training.accounts import tokens
 from training.accounts.models import Profession, Role, Territory, User
 from training.accounts.passwords import hash_password, password_problem, verify_password
 from training.audit.services import record_event
+from training.events import account_changed
 from training.extensions import db
 from training.timeutils import utcnow
 
@@ -71,6 +72,7 @@ def register_user(
     )
     db.session.add(user)
     db.session.flush()
+    account_changed(user.id)
     return user
 
 
@@ -105,6 +107,7 @@ def confirm_email(token: str) -> User:
     user = _user_from_token(token, tokens.CONFIRM_EMAIL, "EMAIL_CONFIRMATION_MAX_AGE")
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
+        account_changed(user.id)
     return user
 
 
@@ -128,6 +131,7 @@ def reset_password(token: str, new_password: str) -> User:
     set_password(user, new_password)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
+        account_changed(user.id)
     return user
 
 
@@ -150,6 +154,7 @@ def update_profile(
     user.territory = territory
     user.organisation = (organisation or "").strip() or None
     db.session.flush()
+    account_changed(user.id)
 
 
 def change_role(actor: User | None, user: User, role: Role) -> None:
@@ -162,6 +167,7 @@ def change_role(actor: User | None, user: User, role: Role) -> None:
     previous = user.role
     user.role = role.value
     db.session.flush()
+    account_changed(user.id)
     record_event(actor, "user.role_changed", "user", user.id, previous=previous, new=role.value)
 
 

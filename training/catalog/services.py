@@ -14,6 +14,7 @@ from training.catalog.models import Enrolment
 from training.certificates import services as certificates
 from training.content import services as content
 from training.content.models import Course, CourseVersion, Step
+from training.events import enrolment_changed
 from training.extensions import db
 
 
@@ -114,6 +115,7 @@ def enrol(user: User, course: Course) -> Enrolment:
             db.session.add(enrolment)
     except IntegrityError:
         return current_enrolment(user, course)
+    enrolment_changed(enrolment.id)
     return enrolment
 
 

@@ -23,6 +23,7 @@ from training.audit.services import record_event
 from training.catalog.models import Enrolment
 from training.certificates import codes, signing, urls
 from training.certificates.models import Certificate
+from training.events import enrolment_changed
 from training.extensions import db
 from training.timeutils import PARIS, as_aware, utcnow
 
@@ -277,6 +278,7 @@ def revoke_certificate(certificate: Certificate, actor: User | None, reason: str
     db.session.refresh(certificate)
     if changed != 1:
         raise CertificateError("Cette attestation est déjà révoquée.")
+    enrolment_changed(certificate.enrolment_id)
     record_event(
         actor,
         "certificate.revoked",

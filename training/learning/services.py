@@ -16,6 +16,7 @@ from training.catalog.models import Enrolment
 from training.certificates import services as certificates
 from training.content.models import CourseVersion, Module, Question, Step
 from training.content.services import latest_version
+from training.events import enrolment_changed
 from training.extensions import db
 from training.learning.grading import (
     AnswerSheet,
@@ -109,7 +110,8 @@ def _record_done(enrolment: Enrolment, step: Step, carried_over: bool = False) -
                 )
             )
     except IntegrityError:
-        pass
+        return
+    enrolment_changed(enrolment.id)
 
 
 def complete_if_done(enrolment: Enrolment) -> bool:
@@ -137,6 +139,7 @@ def complete_if_done(enrolment: Enrolment) -> bool:
     if changed != 1:
         return False
     certificates.issue_certificate(enrolment)
+    enrolment_changed(enrolment.id)
     return True
 
 
@@ -282,6 +285,7 @@ def submit_attempt(
     db.session.refresh(attempt)
     if changed != 1:
         return Submission(attempt, recorded=False, course_completed=False)
+    enrolment_changed(attempt.enrolment_id)
     completed = False
     if result.passed:
         _record_done(attempt.enrolment, attempt.step)
@@ -330,6 +334,7 @@ def switch_version(enrolment: Enrolment, version: CourseVersion) -> int:
     )
     enrolment.version_id = version.id
     db.session.flush()
+    enrolment_changed(enrolment.id)
     kept = 0
     for step in db.session.scalars(sa.select(Step).where(Step.version_id == version.id)):
         if step.content_hash in done_hashes:
