@@ -82,6 +82,9 @@ class Config:
     )
     CERTIFICATES_PER_PAGE = 25
 
+    #: Counts from 1 to this minus one are shown « < 5 » in every monitoring output.
+    MONITORING_SMALL_COUNT_THRESHOLD = int(os.environ.get("MONITORING_SMALL_COUNT_THRESHOLD", "5"))
+
     EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 48
     PASSWORD_RESET_MAX_AGE = 60 * 60
     ACCOUNTS_PER_PAGE = 25

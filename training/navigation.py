@@ -20,8 +20,10 @@ NAVIGATION = (
     NavLink("catalog.catalogue", "Formations"),
     NavLink("learning.dashboard", "Mon parcours", frozenset()),
     NavLink("accounts.profile", "Mon compte", frozenset()),
+    NavLink("monitoring.dashboard", "Suivi du plan", frozenset({Role.MONITOR, Role.ADMIN})),
     NavLink("admin.accounts", "Comptes", frozenset({Role.ADMIN})),
     NavLink("admin.reference_data", "Référentiels", frozenset({Role.ADMIN})),
+    NavLink("monitoring.targets", "Populations cibles", frozenset({Role.ADMIN})),
     NavLink("certificates.admin_list", "Attestations", frozenset({Role.ADMIN})),
     NavLink("admin.audit_log", "Journal d'audit", frozenset({Role.ADMIN})),
 )

@@ -48,9 +48,13 @@ def test_demo_creates_one_account_per_role_and_is_idempotent(app):
     assert "déjà présent" in second.output
     with app.app_context():
         roles = db.session.scalars(
-            sa.select(User.role).where(User.email.like("%@demo.example.org"))
+            sa.select(User.role).where(
+                User.email.like("%@demo.example.org"), User.email.not_like("stat-%")
+            )
         ).all()
     assert sorted(roles) == ["admin", "learner", "monitor", "trainer"]
+    assert "Activité de démonstration pour le suivi" in first.output
+    assert "Activité de démonstration" not in second.output
 
 
 def test_every_demo_account_can_log_in_through_the_form(app):

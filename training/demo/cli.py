@@ -10,7 +10,9 @@ from training.accounts import services
 from training.accounts.models import Profession, Role, Territory
 from training.content import services as content
 from training.demo import bp
+from training.demo.statistics import load_demo_statistics
 from training.extensions import db
+from training.monitoring import summary
 from training.timeutils import utcnow
 
 DEMO_PASSWORD = "demonstration-traite-2026"  # noqa: S105
@@ -63,7 +65,8 @@ def load_demo_courses() -> list[str]:
 
 @bp.cli.command("demo")
 def demo_command() -> None:
-    """Load the demo accounts and import the course catalogue of courses/."""
+    """Load the demo accounts, the course catalogue of courses/ and demo activity for the
+    monitoring dashboard (whose summary is then rebuilt: the demo writes rows in bulk)."""
     accounts = load_demo_accounts()
     db.session.commit()
     click.echo("Comptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ") :")
@@ -74,3 +77,8 @@ def demo_command() -> None:
         click.echo("Catalogue des cours :")
     for line in lines:
         click.echo(f"  {line}")
+    enrolments = load_demo_statistics()
+    if enrolments:
+        summary.rebuild()
+        db.session.commit()
+        click.echo(f"Activité de démonstration pour le suivi : {enrolments} inscriptions.")

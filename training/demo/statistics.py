@@ -1,0 +1,209 @@
+"""Demo activity for Miprof's dashboard: a few thousand learners over the last fifteen months.
+
+Rows are written in bulk, as a data migration would, then the monitoring summary is rebuilt
+from them: the figures a monitor sees in the demo go through the same code as real ones.
+Draws are seeded, so every demo database shows the same figures for the same day.
+"""
+
+import random
+from datetime import UTC, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from training.accounts.models import Profession, Role, Territory, User
+from training.catalog.models import Enrolment
+from training.catalog.services import latest_versions
+from training.certificates.codes import generate_code
+from training.certificates.models import Certificate
+from training.certificates.services import expiry_for
+from training.content.models import Module, Step
+from training.extensions import db
+from training.learning.models import QuizAttempt, StepCompletion
+from training.monitoring.models import TargetPopulation
+from training.timeutils import PARIS, utcnow
+
+EMAIL = "stat-{:05d}@demo.example.org"
+MONTHS = 15
+#: Enrolments per month and profession, by territory: pilot territories first.
+VOLUME = {"paris": (16, 28), "marseille": (14, 24), "bordeaux": (10, 18), "autre": (8, 14)}
+#: Illustrative target populations (not official figures), per profession.
+TARGETS = {"enseignant": 2400, "sante": 3000, "travail-social": 900, "forces-securite": 1500,
+           "magistrat": 400, "inspection-travail": 250, "autre": 1200}  # fmt: skip
+
+
+def demo_statistics_present() -> bool:
+    return db.session.scalar(sa.select(User.id).where(User.email == EMAIL.format(1))) is not None
+
+
+def load_demo_statistics(seed: int = 2026) -> int:
+    """Create the demo learners and their activity unless present; returns enrolments made."""
+    if demo_statistics_present():
+        return 0
+    rng = random.Random(seed)
+    now = utcnow()
+    territories = {t.code: t for t in db.session.scalars(sa.select(Territory))}
+    professions = list(db.session.scalars(sa.select(Profession).order_by(Profession.position)))
+    versions = {v.course.slug: v for v in latest_versions()}
+    if "socle-commun" not in versions:
+        return 0
+    steps = _steps_by_version([v.id for v in versions.values()])
+    users, enrolments = [], []
+    for code, (low, high) in VOLUME.items():
+        territory = territories.get(code)
+        if territory is None:
+            continue
+        for profession in professions:
+            track = next(
+                (v for slug, v in versions.items()
+                 if slug != "socle-commun" and profession.code in v.audiences),
+                None,
+            )  # fmt: skip
+            for months_ago in range(MONTHS, -1, -1):
+                for _ in range(rng.randint(low, high)):
+                    moment = _moment(rng, now, months_ago)
+                    if moment > now:
+                        continue
+                    index = len(users) + 1
+                    users.append(
+                        {
+                            "email": EMAIL.format(index),
+                            "full_name": f"Apprenant de démonstration {index:05d}",
+                            "password_hash": "!",  # no password: nobody logs in as them
+                            "role": Role.LEARNER.value,
+                            "profession_id": profession.id,
+                            "territory_id": territory.id,
+                            "consented_at": moment,
+                            "email_confirmed_at": moment,
+                            "created_at": moment,
+                            "session_token": f"demo-{index}",
+                        }
+                    )
+                    courses = [versions["socle-commun"]]
+                    if track is not None and rng.random() < 0.45:
+                        courses.append(track)
+                    for offset, version in enumerate(courses):
+                        enrolments.append((index, version, moment + timedelta(days=offset * 9)))
+    db.session.execute(sa.insert(User), users)
+    user_ids = dict(
+        db.session.execute(
+            sa.select(User.email, User.id).where(User.email.like("stat-%@demo.example.org"))
+        ).all()
+    )
+    _write_enrolments(rng, now, enrolments, user_ids, users, steps)
+    _write_targets(territories, professions)
+    return len(enrolments)
+
+
+def _moment(rng: random.Random, now: datetime, months_ago: int) -> datetime:
+    day = (now - timedelta(days=30.4 * months_ago)).astimezone(PARIS).date()
+    day = day.replace(day=rng.randint(1, 28))
+    return datetime.combine(day, time(rng.randint(8, 19), rng.randint(0, 59)), PARIS).astimezone(
+        UTC
+    )
+
+
+def _steps_by_version(version_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    result: dict[int, list[tuple[int, str]]] = {version_id: [] for version_id in version_ids}
+    for step_id, version_id, kind in db.session.execute(
+        sa.select(Step.id, Step.version_id, Step.kind)
+        .join(Module, Module.id == Step.module_id)
+        .where(Step.version_id.in_(version_ids))
+        .order_by(Module.position, Step.position)
+    ):
+        result[version_id].append((step_id, kind))
+    return result
+
+
+def _write_enrolments(rng, now, enrolments, user_ids, users, steps) -> None:
+    profile = {row["email"]: row for row in users}
+    enrolment_rows = []
+    for index, version, moment in enrolments:
+        email = EMAIL.format(index)
+        enrolment_rows.append(
+            {
+                "user_id": user_ids[email],
+                "course_id": version.course_id,
+                "version_id": version.id,
+                "cycle": 1,
+                "profession_id": profile[email]["profession_id"],
+                "territory_id": profile[email]["territory_id"],
+                "enrolled_at": min(moment, now),
+            }
+        )
+    db.session.execute(sa.insert(Enrolment), enrolment_rows)
+    rows = db.session.execute(
+        sa.select(Enrolment.id, Enrolment.user_id, Enrolment.version_id, Enrolment.enrolled_at)
+        .join(User, User.id == Enrolment.user_id)
+        .where(User.email.like("stat-%@demo.example.org"))
+        .order_by(Enrolment.id)
+    ).all()
+    names = {row["email"]: row["full_name"] for row in users}
+    emails = {user_id: email for email, user_id in user_ids.items()}
+    versions = {v.id: v for v in latest_versions()}
+    completions, attempts, certificates, completed = [], [], [], []
+    for enrolment_id, user_id, version_id, enrolled_at in rows:
+        enrolled_at = enrolled_at.replace(tzinfo=enrolled_at.tzinfo or UTC)
+        version_steps = steps[version_id]
+        roll = rng.random()
+        if roll < 0.2:
+            continue  # enrolled, never started
+        finish = roll > 0.45
+        count = len(version_steps) if finish else rng.randint(1, len(version_steps) - 1)
+        moment = enrolled_at
+        for step_id, kind in version_steps[:count]:
+            moment = min(moment + timedelta(hours=rng.randint(2, 60)), now)
+            completions.append(
+                {"enrolment_id": enrolment_id, "step_id": step_id, "completed_at": moment}
+            )
+            if kind == "quiz":
+                attempts.append(
+                    {
+                        "enrolment_id": enrolment_id, "step_id": step_id, "number": 1,
+                        "pass_mark": 70, "choice_order": {}, "started_at": moment,
+                        "submitted_at": moment, "answers": {}, "score": rng.randint(70, 100),
+                        "passed": True,
+                    }
+                )  # fmt: skip
+        if finish:
+            completed.append({"id": enrolment_id, "completed_at": moment})
+            version = versions[version_id]
+            completed_on = moment.astimezone(PARIS).date()
+            certificates.append(
+                {
+                    "code": generate_code(), "enrolment_id": enrolment_id,
+                    "holder_name": names[emails[user_id]], "course_slug": version.course.slug,
+                    "course_title": version.title, "course_version": version.number,
+                    "course_minutes": version.estimated_minutes, "completed_on": completed_on,
+                    "expires_on": expiry_for(completed_on, version.certificate_validity_months),
+                    "issuer": current_app.config["CERTIFICATE_ISSUER"], "issued_at": moment,
+                }
+            )  # fmt: skip
+    db.session.execute(sa.insert(StepCompletion), completions)
+    db.session.execute(sa.insert(QuizAttempt), attempts)
+    db.session.execute(sa.update(Enrolment), completed)
+    db.session.execute(sa.insert(Certificate), certificates)
+
+
+def _write_targets(territories: dict, professions: list[Profession]) -> None:
+    for code in ("paris", "marseille", "bordeaux"):
+        territory = territories.get(code)
+        for profession in professions:
+            population = TARGETS.get(profession.code)
+            if territory is None or population is None:
+                continue
+            exists = db.session.scalar(
+                sa.select(TargetPopulation.id).filter_by(
+                    territory_id=territory.id, profession_id=profession.id
+                )
+            )
+            if exists is None:
+                db.session.add(
+                    TargetPopulation(
+                        territory=territory,
+                        profession=profession,
+                        population=population,
+                        source="Chiffres de démonstration — à remplacer",
+                        year=2026,
+                    )
+                )
