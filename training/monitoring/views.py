@@ -59,4 +59,8 @@ def definitions():
 def definitions_html() -> str:
     """The document rendered once per process; Markdown without raw HTML, tables allowed."""
     path = Path(current_app.root_path).parent / "docs" / "indicateurs.md"
-    return MarkdownIt("commonmark", {"html": False}).enable("table").render(path.read_text())
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(path.read_text())
+    # DSFR tables scroll within the page; focusable so that keyboard users can scroll them.
+    return html.replace("<table>", '<div class="fr-table"><table tabindex="0">').replace(
+        "</table>", "</table></div>"
+    )
