@@ -33,11 +33,13 @@ def test_monitor_compares_pilot_territories_then_follows_marseilles_teachers(jou
 
     # Marseille's teachers, in the common core, last quarter: completion and coverage.
     page.get_by_label("Territoire", exact=True).select_option(label="Marseille")
-    page.get_by_label("Profession", exact=True).select_option(label="Enseignant ou personnel de l'éducation")
+    teachers = "Enseignant ou personnel de l'éducation"
+    page.get_by_label("Profession", exact=True).select_option(label=teachers)
     page.get_by_label("Formation", exact=True).select_option(value="socle-commun")
     page.get_by_role("button", name="Afficher").click()
     journey.check("Enseignants de Marseille", doc_capture="suivi-marseille-enseignants")
-    assert f"periode={default_period}" in page.url and "territoire=marseille" in page.url
+    assert f"periode={default_period}" in page.url
+    assert "territoire=marseille" in page.url
     total = page.get_by_role("row", name=re.compile("^Total Marseille"))
     expect(total.get_by_role("cell").nth(4)).to_have_text(re.compile(r"^\d+,\d\u202f%$"))
     expect(total.get_by_role("cell").nth(11)).to_have_text(re.compile(r"^\d+,\d\u202f%$"))

@@ -183,7 +183,7 @@ def test_who_may_see_the_monitoring_pages(app, login_as, url, role, status):
 def test_definitions_page_shows_the_documented_definitions(monitor):
     html = monitor.get("/suivi/definitions").get_data(as_text=True)
     assert "<h1>Définition des indicateurs du suivi du plan</h1>" in html
-    assert "<table>" in html
+    assert '<div class="fr-table"><table tabindex="0">' in html
     assert "Secret statistique" in html
 
 
