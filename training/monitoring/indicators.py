@@ -161,7 +161,8 @@ def _count(value: int, hidden: bool, threshold: int) -> Shown:
 
 def _rate(numerator: Shown, denominator: Shown) -> Shown:
     if numerator.value is None or denominator.value is None:
-        return Shown(None, "—", "secondary" if numerator.suppressed else None)
+        hidden = numerator.suppressed or denominator.suppressed
+        return Shown(None, "—", "secondary" if hidden else None)
     if not denominator.value:
         return NOT_APPLICABLE
     percent = 100 * numerator.value / denominator.value
