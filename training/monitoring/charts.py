@@ -58,7 +58,8 @@ class Series:
 class LineChart:
     title: str
     series: list[Series]
-    x_labels: list[tuple[float, str]]
+    #: (x, text, text-anchor): the first and last labels stay inside the chart.
+    x_labels: list[tuple[float, str, str]]
     y_ticks: list[tuple[float, str]]
     width: int = WIDTH
     height: int = PLOT_HEIGHT + MARGIN_BOTTOM + MARGIN_TOP
@@ -78,6 +79,12 @@ def _nice_top(value: float) -> int:
 
 SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin",
                 "juil.", "août", "sept.", "oct.", "nov.", "déc.")  # fmt: skip
+
+
+def _anchor(index: int, points: list) -> str:
+    if index == 0 and len(points) > 1:
+        return "start"
+    return "end" if index == len(points) - 1 else "middle"
 
 
 def monthly_lines(points: list[MonthPoint], title: str) -> LineChart:
@@ -111,7 +118,7 @@ def monthly_lines(points: list[MonthPoint], title: str) -> LineChart:
         series.append(Series(name, css_class, [s for s in segments if s], marks))
     every = max(len(points) // 6, 1)
     x_labels = [
-        (xy(index, 0)[0], f"{SHORT_MONTHS[p.month.month - 1]} {p.month:%y}")
+        (xy(index, 0)[0], f"{SHORT_MONTHS[p.month.month - 1]} {p.month:%y}", _anchor(index, points))
         for index, p in enumerate(points)
         if index % every == 0 or index == len(points) - 1
     ]
