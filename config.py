@@ -85,6 +85,10 @@ class Config:
     #: Counts from 1 to this minus one are shown « < 5 » in every monitoring output.
     MONITORING_SMALL_COUNT_THRESHOLD = int(os.environ.get("MONITORING_SMALL_COUNT_THRESHOLD", "5"))
 
+    #: Larger requests are refused (413) before they are read: uploads are CSV files of
+    #: target populations (1 MB) for now.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(5 * 1024 * 1024)))
+
     EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 48
     PASSWORD_RESET_MAX_AGE = 60 * 60
     ACCOUNTS_PER_PAGE = 25

@@ -28,7 +28,7 @@ MONTHS = 15
 #: Enrolments per month and profession, by territory: pilot territories first.
 VOLUME = {"paris": (16, 28), "marseille": (14, 24), "bordeaux": (10, 18), "autre": (8, 14)}
 #: Illustrative target populations (not official figures), per profession.
-TARGETS = {"enseignant": 2400, "sante": 3000, "travail-social": 900, "forces-securite": 1500,
+TARGETS = {"enseignant": 2400, "sante": 3000, "travail-social": 900, "securite": 1500,
            "magistrat": 400, "inspection-travail": 250, "autre": 1200}  # fmt: skip
 
 

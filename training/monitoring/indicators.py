@@ -22,8 +22,9 @@ from training.monitoring.models import (
     CohortCount,
     RegistrationCount,
     StageCount,
-    TargetPopulation,
 )
+from training.monitoring.numbers import french_number
+from training.monitoring.targets import targets_by_cell
 
 TOTAL, PILOTS, NON_PILOTS = ("total",), ("pilots",), ("non-pilots",)
 FLOWS = ("enrolled", "started", "completed")
@@ -144,11 +145,6 @@ def suppression_rule(threshold: int) -> str:
 
 
 # --- formatting -----------------------------------------------------------------------------
-
-
-def french_number(value: float, decimals: int = 0) -> str:
-    """« 12 500 », « 4,5 »: narrow no-break space for thousands, comma for decimals."""
-    return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
 
 
 def _count(value: int, hidden: bool, threshold: int) -> Shown:
@@ -330,10 +326,7 @@ def _targets(scope: Scope, choices: Choices) -> tuple[dict[tuple, int | None], l
     """Target population of each row: the sum of its (territory, profession) targets, or None
     unless every pair of the row has one."""
     filters = scope.filters
-    targets = {
-        (t.territory_id, t.profession_id): t
-        for t in db.session.scalars(sa.select(TargetPopulation))
-    }
+    targets = targets_by_cell()
     every_territory = [t.id for t in (filters.territories or choices.territories)]
     professions = [filters.profession] if filters.profession else choices.professions
     every_profession = [p.id for p in professions]
