@@ -57,6 +57,10 @@ def test_national_table_counts_what_learners_did_and_protects_small_cells(monito
     assert cells(html, "Bordeaux")["completed"] == "< 5"
     assert cells(html, "Marseille")["completed"] == "s"
     assert cells(html, "Marseille")["completion_rate"] == "—"
+    # The pilots' 14 certificates are shown; their rate would give away the hidden 18
+    # enrolments (and « Autre territoire » as 20 - 18), so it is hidden.
+    assert cells(html, "Sous-total des territoires pilotes")["certified"] == "14"
+    assert cells(html, "Sous-total des territoires pilotes")["certification_rate"] == "—"
     assert "Secret statistique : un effectif de 1 à 4 est affiché « < 5 »" in unescape(html)
 
 

@@ -26,7 +26,7 @@ from training.timeutils import PARIS, utcnow
 EMAIL = "stat-{:05d}@demo.example.org"
 MONTHS = 15
 #: Enrolments per month and profession, by territory: pilot territories first.
-VOLUME = {"paris": (16, 28), "marseille": (14, 24), "bordeaux": (10, 18), "autre": (8, 14)}
+VOLUME = {"paris": (10, 16), "marseille": (8, 14), "bordeaux": (7, 12), "autre": (6, 10)}
 #: Illustrative target populations (not official figures), per profession.
 TARGETS = {"enseignant": 2400, "sante": 3000, "travail-social": 900, "securite": 1500,
            "magistrat": 400, "inspection-travail": 250, "autre": 1200}  # fmt: skip
@@ -84,7 +84,7 @@ def load_demo_statistics(seed: int = 2026) -> int:
                         courses.append(track)
                     for offset, version in enumerate(courses):
                         enrolments.append((index, version, moment + timedelta(days=offset * 9)))
-    db.session.execute(sa.insert(User), users)
+    db.session.execute(sa.insert(User.__table__), users)
     user_ids = dict(
         db.session.execute(
             sa.select(User.email, User.id).where(User.email.like("stat-%@demo.example.org"))
@@ -131,7 +131,7 @@ def _write_enrolments(rng, now, enrolments, user_ids, users, steps) -> None:
                 "enrolled_at": min(moment, now),
             }
         )
-    db.session.execute(sa.insert(Enrolment), enrolment_rows)
+    db.session.execute(sa.insert(Enrolment.__table__), enrolment_rows)
     rows = db.session.execute(
         sa.select(Enrolment.id, Enrolment.user_id, Enrolment.version_id, Enrolment.enrolled_at)
         .join(User, User.id == Enrolment.user_id)
@@ -179,10 +179,10 @@ def _write_enrolments(rng, now, enrolments, user_ids, users, steps) -> None:
                     "issuer": current_app.config["CERTIFICATE_ISSUER"], "issued_at": moment,
                 }
             )  # fmt: skip
-    db.session.execute(sa.insert(StepCompletion), completions)
-    db.session.execute(sa.insert(QuizAttempt), attempts)
+    db.session.execute(sa.insert(StepCompletion.__table__), completions)
+    db.session.execute(sa.insert(QuizAttempt.__table__), attempts)
     db.session.execute(sa.update(Enrolment), completed)
-    db.session.execute(sa.insert(Certificate), certificates)
+    db.session.execute(sa.insert(Certificate.__table__), certificates)
 
 
 def _write_targets(territories: dict, professions: list[Profession]) -> None:

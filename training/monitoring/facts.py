@@ -71,11 +71,23 @@ class EnrolmentFacts:
     last_active_on: date | None = None
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        for name in ("cohort", "certificate_gained", "certificate_lost", "last_active_on"):
-            data[name] = data[name].isoformat() if data[name] else None
-        data["best_scores"] = list(self.best_scores)
-        return data
+        """Written by hand rather than with dataclasses.asdict, which deep-copies: a rebuild
+        writes one of these per enrolment."""
+
+        def day(value: date | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {
+            "cohort": day(self.cohort),
+            "territory_id": self.territory_id,
+            "profession_id": self.profession_id,
+            "course_id": self.course_id,
+            "stages": dict(self.stages),
+            "best_scores": list(self.best_scores),
+            "certificate_gained": day(self.certificate_gained),
+            "certificate_lost": day(self.certificate_lost),
+            "last_active_on": day(self.last_active_on),
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> "EnrolmentFacts":

@@ -399,13 +399,18 @@ def build_report(filters: Filters, choices: Choices, today: date, threshold: int
         scope, registrations, history, "registered", "registered", threshold
     )
     hidden |= stock_hidden
+    # The certification rate's denominator is never shown, but a shown rate and numerator
+    # would give it away: it is protected as a stock of its own.
+    enrolled_to_date, stock_hidden = _stock(
+        scope, cohort, history, "enrolled_to_date", "enrolled", threshold
+    )
+    hidden |= stock_hidden
     active = Counter()
     for counts_by_key in activity.values():
         for key, counts in counts_by_key.items():
             active[(key, "active")] += counts["enrolments"]
     _add_non_pilots(active, ["active"])
     hidden |= _protect(scope, ["active"], active, [], threshold)
-    enrolled_to_date = _cells(cohort, history, ["enrolled"])
     score_values = _cells(cohort, months, ["scored", "score_sum"])
 
     completion_days = _completion_days(scope, months)
@@ -424,9 +429,9 @@ def build_report(filters: Filters, choices: Choices, today: date, threshold: int
             cells[indicator] = count(flow_values, key, indicator)
         cells["completion_rate"] = _rate(cells["completed"], cells["enrolled"])
         cells["certified"] = count(certified, key, "certified")
-        to_date = enrolled_to_date.get((key, "enrolled"), 0)
-        to_date_shown = _count(to_date, suppression.is_small(to_date, threshold), threshold)
-        cells["certification_rate"] = _rate(cells["certified"], to_date_shown)
+        cells["certification_rate"] = _rate(
+            cells["certified"], count(enrolled_to_date, key, "enrolled_to_date")
+        )
         scored = score_values.get((key, "scored"), 0)
         if cells["started"].value is None or scored < threshold:
             cells["mean_score"] = Shown(None, "—", "secondary" if scored else None)

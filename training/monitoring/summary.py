@@ -233,7 +233,7 @@ def _refresh(subject: str, ids: set[int], compute, contributions, decode) -> Non
         )
     )
     if current:
-        db.session.execute(sa.insert(SummaryFacts), _facts_rows(subject, current))
+        db.session.execute(sa.insert(SummaryFacts.__table__), _facts_rows(subject, current))
 
 
 def _facts_rows(subject: str, facts_by_id: dict) -> list[dict]:
@@ -325,7 +325,7 @@ def rebuild(batch_size: int = 5000) -> dict[str, int]:
     for model in SUMMARY_MODELS:
         db.session.execute(sa.delete(model))
     amounts = recomputed_summary(
-        batch_size, lambda rows: db.session.execute(sa.insert(SummaryFacts), rows)
+        batch_size, lambda rows: db.session.execute(sa.insert(SummaryFacts.__table__), rows)
     )
     written = {}
     for name, rows in _rows_by_table(amounts).items():
