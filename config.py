@@ -82,6 +82,9 @@ class Config:
     )
     CERTIFICATES_PER_PAGE = 25
 
+    #: Calls to the indicators API, per token (per address for calls without one).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
+
     #: Counts from 1 to this minus one are shown « < 5 » in every monitoring output.
     MONITORING_SMALL_COUNT_THRESHOLD = int(os.environ.get("MONITORING_SMALL_COUNT_THRESHOLD", "5"))
 

@@ -1,6 +1,9 @@
-"""French error pages for the HTTP errors a user can meet."""
+"""French error pages for the HTTP errors a user can meet; JSON errors under /api/."""
 
-from flask import Flask, render_template
+import json
+from collections.abc import Iterable
+
+from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -24,8 +27,56 @@ MESSAGES = {
           "plateforme."),
 }  # fmt: skip
 
+#: Paths whose errors are JSON: the API's clients are programs, not people reading a page.
+API_PREFIX = "/api/"
+API_ERRORS = {
+    400: ("bad_request", "La requête est incorrecte."),
+    401: ("unauthorized", "Jeton d'accès manquant, inconnu ou révoqué : envoyez l'en-tête "
+          "« Authorization: Bearer <jeton> » avec un jeton actif, créé depuis « Mon compte »."),
+    403: ("forbidden", "Accès refusé : le titulaire de ce jeton n'a pas, ou plus, le rôle "
+          "d'observateur ou d'administrateur."),
+    404: ("not_found", "Cette adresse n'existe pas dans l'API : les adresses disponibles sont "
+          "décrites dans /api/v1/openapi.json."),
+    405: ("method_not_allowed", "Cette méthode HTTP n'est pas acceptée à cette adresse : l'API "
+          "ne répond qu'aux requêtes GET."),
+    429: ("too_many_requests", "Trop de requêtes en peu de temps : patientez avant de "
+          "réessayer (l'en-tête Retry-After donne le délai en secondes)."),
+    500: ("internal_error", "Une erreur inattendue est survenue de notre côté. Réessayez dans "
+          "quelques instants ; si le problème persiste, contactez l'équipe de la plateforme."),
+    503: ("service_unavailable", "Le service est momentanément indisponible. Réessayez dans "
+          "quelques instants."),
+}  # fmt: skip
+#: Headers of an HTTP error that an API client needs (the HTML pages do without them).
+API_ERROR_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def api_error(
+    status: int,
+    message: str | None = None,
+    code: str | None = None,
+    headers: Iterable[tuple[str, str]] = (),
+) -> Response:
+    """`{"error": {"code", "message"}}`: a stable code for programs, a French message for
+    people; never stored by a cache."""
+    default_code, default_message = API_ERRORS.get(status, API_ERRORS[500])
+    body = {"error": {"code": code or default_code, "message": message or default_message}}
+    response = current_app.response_class(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json"
+    )
+    for name, value in headers:
+        if name in API_ERROR_HEADERS:
+            response.headers[name] = value
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
 
 def render_error(status: int, detail: str | None = None):
+    if is_api_request():
+        return api_error(status, detail)
     title, message = MESSAGES.get(status, MESSAGES[500])
     return render_template(
         "errors/error.html", status=status, title=title, message=detail or message
@@ -43,6 +94,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if is_api_request():
+            return api_error(error.code or 500, headers=error.get_headers())
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

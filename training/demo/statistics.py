@@ -25,8 +25,11 @@ from training.timeutils import PARIS, utcnow
 
 EMAIL = "stat-{:05d}@demo.example.org"
 MONTHS = 15
+#: What becomes of the n-th enrolment of a month, in turn: so that every month of a pilot
+#: territory has enough completions for its figures to be shown (not hidden as « < 5 »).
+OUTCOMES = ("finished", "started", "finished", "never", "finished")
 #: Enrolments per month and profession, by territory: pilot territories first.
-VOLUME = {"paris": (10, 16), "marseille": (8, 14), "bordeaux": (7, 12), "autre": (6, 10)}
+VOLUME = {"paris": (18, 26), "marseille": (20, 26), "bordeaux": (12, 18), "autre": (8, 12)}
 #: Illustrative target populations (not official figures), per profession.
 TARGETS = {"enseignant": 2400, "sante": 3000, "travail-social": 900, "securite": 1500,
            "magistrat": 400, "inspection-travail": 250, "autre": 1200}  # fmt: skip
@@ -60,7 +63,7 @@ def load_demo_statistics(seed: int = 2026) -> int:
                 None,
             )  # fmt: skip
             for months_ago in range(MONTHS, -1, -1):
-                for _ in range(rng.randint(low, high)):
+                for number in range(rng.randint(low, high)):
                     moment = _moment(rng, now, months_ago)
                     if moment > now:
                         continue
@@ -83,7 +86,8 @@ def load_demo_statistics(seed: int = 2026) -> int:
                     if track is not None and rng.random() < 0.45:
                         courses.append(track)
                     for offset, version in enumerate(courses):
-                        enrolments.append((index, version, moment + timedelta(days=offset * 9)))
+                        start = moment + timedelta(days=offset * 9)
+                        enrolments.append((index, version, start, OUTCOMES[number % 5]))
     db.session.execute(sa.insert(User.__table__), users)
     user_ids = dict(
         db.session.execute(
@@ -118,7 +122,7 @@ def _steps_by_version(version_ids: list[int]) -> dict[int, list[tuple[int, str]]
 def _write_enrolments(rng, now, enrolments, user_ids, users, steps) -> None:
     profile = {row["email"]: row for row in users}
     enrolment_rows = []
-    for index, version, moment in enrolments:
+    for index, version, moment, _outcome in enrolments:
         email = EMAIL.format(index)
         enrolment_rows.append(
             {
@@ -142,17 +146,19 @@ def _write_enrolments(rng, now, enrolments, user_ids, users, steps) -> None:
     emails = {user_id: email for email, user_id in user_ids.items()}
     versions = {v.id: v for v in latest_versions()}
     completions, attempts, certificates, completed = [], [], [], []
-    for enrolment_id, user_id, version_id, enrolled_at in rows:
+    outcomes = [outcome for *_, outcome in enrolments]
+    for (enrolment_id, user_id, version_id, enrolled_at), outcome in zip(
+        rows, outcomes, strict=True
+    ):
         enrolled_at = enrolled_at.replace(tzinfo=enrolled_at.tzinfo or UTC)
         version_steps = steps[version_id]
-        roll = rng.random()
-        if roll < 0.2:
-            continue  # enrolled, never started
-        finish = roll > 0.45
+        if outcome == "never":
+            continue
+        finish = outcome == "finished"
         count = len(version_steps) if finish else rng.randint(1, len(version_steps) - 1)
         moment = enrolled_at
         for step_id, kind in version_steps[:count]:
-            moment = min(moment + timedelta(hours=rng.randint(2, 60)), now)
+            moment = min(moment + timedelta(hours=rng.randint(2, 30)), now)
             completions.append(
                 {"enrolment_id": enrolment_id, "step_id": step_id, "completed_at": moment}
             )

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("monitoring", __name__, cli_group="monitoring")
 
-from training.monitoring import cli, export_views, summary, target_views, views  # noqa: E402, F401
+from training.monitoring import api, cli, export_views, summary, target_views, token_views, views  # noqa: E402, F401

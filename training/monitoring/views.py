@@ -52,15 +52,19 @@ def dashboard():
 @roles_required(*MONITORS)
 def definitions():
     """What each indicator counts, how and when: docs/indicateurs.md, the one text of them."""
-    return render_template("monitoring/definitions.html", definitions_html=definitions_html())
+    return render_template(
+        "monitoring/definitions.html", definitions_html=document_html("indicateurs.md")
+    )
 
 
 @functools.cache
-def definitions_html() -> str:
-    """The document rendered once per process; Markdown without raw HTML, tables allowed."""
-    path = Path(current_app.root_path).parent / "docs" / "indicateurs.md"
-    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(path.read_text())
-    # DSFR tables scroll within the page; focusable so that keyboard users can scroll them.
-    return html.replace("<table>", '<div class="fr-table"><table tabindex="0">').replace(
-        "</table>", "</table></div>"
+def document_html(name: str) -> str:
+    """A document of docs/, rendered once per process: Markdown without raw HTML, tables in a
+    DSFR frame that scrolls within the page (focusable, so that the keyboard can scroll it)."""
+    markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+    markdown.add_render_rule(
+        "table_open", lambda *_: '<div class="fr-table"><table tabindex="0">\n'
     )
+    markdown.add_render_rule("table_close", lambda *_: "</table></div>\n")
+    path = Path(current_app.root_path).parent / "docs" / name
+    return markdown.render(path.read_text(encoding="utf-8"))
