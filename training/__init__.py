@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
         monitoring,
         pages,
         privacy,
+        sessions,
     )
 
     app.register_blueprint(pages.bp)
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(demo.bp)
     app.register_blueprint(content.bp)
     app.register_blueprint(monitoring.bp)
+    app.register_blueprint(sessions.bp)
 
 
 def register_templates(app: Flask) -> None:

@@ -162,18 +162,17 @@ def _by_typed_code(code: str) -> Certificate | None:
 def certificate_to_download(user: User, code: str) -> Certificate | None:
     """The certificate if `user` may download its PDF and badge; None otherwise.
 
-    Its holder may, as long as it is not revoked (RevokedCertificateError); an admin may
-    download any, revoked or not, to answer a query about it. Anyone else gets None, exactly
-    as for a code that does not exist, so that nobody learns whose certificates exist.
-    Trainers may not yet: once cohorts exist, a trainer may be allowed the certificates of
-    their own cohort's participants, decided here.
+    Its holder may, as long as it is not revoked (RevokedCertificateError); so may a trainer
+    for a participant of one of their own sessions of that course (`_trains_holder`); an admin
+    may download any, revoked or not, to answer a query about it. Anyone else gets None,
+    exactly as for a code that does not exist, so that nobody learns whose certificates exist.
     """
     certificate = _by_typed_code(code)
     if certificate is None:
         return None
     if user.has_role(Role.ADMIN):
         return certificate
-    if certificate.enrolment.user_id != user.id:
+    if certificate.enrolment.user_id != user.id and not _trains_holder(user, certificate):
         return None
     if certificate.is_revoked:
         raise RevokedCertificateError(
@@ -181,6 +180,30 @@ def certificate_to_download(user: User, code: str) -> Certificate | None:
             "Pour en connaître le motif, consultez sa page de vérification."
         )
     return certificate
+
+
+def _trains_holder(user: User, certificate: Certificate) -> bool:
+    """True when `user` is a trainer running a session of the certificate's course that its
+    holder joined."""
+    # Imported here: sessions builds on learning, which imports this module.
+    from training.sessions.models import SessionMember, TrainingSession
+
+    enrolment = certificate.enrolment
+    if not user.has_role(Role.TRAINER) or enrolment.user_id is None:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(SessionMember.id)
+            .join(TrainingSession, TrainingSession.id == SessionMember.session_id)
+            .where(
+                TrainingSession.trainer_id == user.id,
+                TrainingSession.course_id == enrolment.course_id,
+                SessionMember.user_id == enrolment.user_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 @dataclass(frozen=True)

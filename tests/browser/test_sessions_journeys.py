@@ -1,0 +1,107 @@
+"""A trainer runs a session: creates it (after a refused form), shares its code; a teacher joins
+it by the link and starts the course; the trainer follows her progress, ticks attendance,
+filters « en cours » and downloads the table."""
+
+import io
+import re
+from datetime import date, timedelta
+
+from odf import teletype
+from odf.opendocument import load
+from odf.table import TableCell, TableRow
+from playwright.sync_api import expect
+
+from .steps import confirm_email, log_in_as_demo, new_email, sign_up
+
+COURSE = (
+    "Repérer et signaler la traite des êtres humains pour les enseignants et personnels "
+    "de l'éducation"
+)
+
+
+def test_trainer_runs_a_session_and_a_teacher_joins_it(journey, new_journey, mailbox):
+    today = date.today()
+    page = journey.start()
+    log_in_as_demo(journey, "trainer")
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("link", name="Mes sessions").click()
+    journey.check("Mes sessions")
+    page.get_by_role("link", name="Créer une session").click()
+    journey.check("Nouvelle session")
+
+    page.get_by_label("Nom de la session").fill("Enseignants de Bordeaux, hiver")
+    page.get_by_label("Formation").select_option(label=COURSE)
+    page.get_by_label("Territoire").select_option(label="Bordeaux")
+    page.get_by_label("Date de début").fill(today.isoformat())
+    page.get_by_label("Date de fin").fill((today - timedelta(days=1)).isoformat())
+    page.get_by_label("Nombre de places (facultatif)").fill("25")
+    page.get_by_label("Date de la journée 1").fill((today + timedelta(days=14)).isoformat())
+    page.get_by_label("Lieu de la journée 1").fill("ENM Bordeaux, salle 3")
+    page.get_by_role("button", name="Enregistrer la session").click()
+    journey.check("Session refusée")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "La date de fin doit être égale ou postérieure à la date de début."
+    )
+    page.get_by_label("Date de fin").fill((today + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Enregistrer la session").click()
+    journey.check("Session créée")
+    expect(page.get_by_role("status").first).to_contain_text("La session est enregistrée.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Session « Enseignants de Bordeaux, hiver »"
+    )
+    code = page.locator(".session-code").inner_text()
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", code)
+    qr = page.get_by_role("img", name=f"Code QR du lien pour rejoindre la session {code}")
+    expect(qr).to_be_visible()
+    assert qr.evaluate("img => img.naturalWidth") > 0
+    link = page.locator(".session-link").inner_text()
+    assert link.endswith("/sessions/rejoindre/" + code.replace("-", ""))
+
+    # A teacher, in her own browser, follows the link she was given.
+    teacher = new_journey("apprenante")
+    other = teacher.start()
+    email = new_email("Inès")
+    sign_up(teacher, email=email, full_name="Inès Moreau", territory="Bordeaux")
+    confirm_email(teacher, mailbox, email)
+    other.goto(link)
+    teacher.check("Rejoindre la session")
+    main = other.get_by_role("main")
+    expect(main).to_contain_text(COURSE)
+    expect(main).to_contain_text("Fabien Formateur")
+    expect(main).to_contain_text("ENM Bordeaux, salle 3")
+    other.get_by_role("button", name="Rejoindre la session").click()
+    teacher.check("Première étape")
+    expect(other.get_by_role("status")).to_contain_text("Vous avez rejoint la session")
+    other.get_by_role("button", name="J'ai terminé cette étape").click()
+    teacher.check("Deuxième étape")
+
+    # The trainer follows her progress.
+    page.reload()
+    journey.check("Session avec une participante")
+    row = page.get_by_role("row").filter(has_text="Inès Moreau")
+    expect(row).to_contain_text("1 étape sur")
+    expect(row).to_contain_text("En cours")
+    presence = page.get_by_label(re.compile("^Présence : Inès Moreau, le "))
+    page.locator(f"label[for='{presence.get_attribute('id')}']").click()
+    expect(presence).to_be_checked()
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    journey.check("Présences enregistrées")
+    expect(page.get_by_role("status").first).to_contain_text("Les présences sont enregistrées.")
+    expect(page.get_by_label(re.compile("^Présence : Inès Moreau, le "))).to_be_checked()
+
+    page.get_by_label("Statut").select_option(label="En cours")
+    page.get_by_role("button", name="Filtrer").click()
+    journey.check("Participants en cours")
+    expect(page.get_by_role("row").filter(has_text="Inès Moreau")).to_be_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("ODS")).click()
+    document = load(io.BytesIO(download.value.path().read_bytes()))
+    lines = [
+        [teletype.extractText(cell) for cell in line.getElementsByType(TableCell)]
+        for line in document.spreadsheet.getElementsByType(TableRow)
+    ]
+    assert lines[0][:3] == ["Nom", "Profession", "Statut"]
+    assert [line[0] for line in lines[1:]] == ["Inès Moreau"]
+    assert lines[1][2] == "En cours"
+    assert "oui" in lines[1]
