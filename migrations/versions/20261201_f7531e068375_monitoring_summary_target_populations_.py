@@ -78,10 +78,19 @@ def upgrade():
     sa.PrimaryKeyConstraint('month', 'territory_id', 'profession_id', name=op.f('pk_monitoring_registrations'))
     )
     op.create_table('monitoring_stages',
-    sa.Column('month', sa.Date(), nullable=False),
     sa.Column('stage', sa.String(length=20), nullable=False),
-    sa.Column('days', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
     sa.Column('reached', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('days_0', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('days_1', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('days_2', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('days_4', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('days_8', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('days_15', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('days_31', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('days_61', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('days_91', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('days_181', sa.Integer(), server_default='0', nullable=False),
     sa.Column('territory_id', sa.Integer(), nullable=False),
     sa.Column('profession_id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
@@ -89,7 +98,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_monitoring_stages_course_id_courses')),
     sa.ForeignKeyConstraint(['profession_id'], ['professions.id'], name=op.f('fk_monitoring_stages_profession_id_professions')),
     sa.ForeignKeyConstraint(['territory_id'], ['territories.id'], name=op.f('fk_monitoring_stages_territory_id_territories')),
-    sa.PrimaryKeyConstraint('month', 'territory_id', 'profession_id', 'course_id', 'stage', 'days', name=op.f('pk_monitoring_stages'))
+    sa.PrimaryKeyConstraint('stage', 'month', 'territory_id', 'profession_id', 'course_id', name=op.f('pk_monitoring_stages'))
     )
     op.create_table('target_populations',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -174,16 +174,17 @@ def test_a_stock_is_shown_only_when_it_moved_by_zero_or_at_least_the_threshold()
 
 
 @pytest.mark.parametrize(
-    ("days", "bucket"), [(0, 0), (14, 14), (15, 15), (21, 15), (22, 22), (400, 366)]
+    ("days", "bucket"), [(0, 0), (1, 1), (3, 2), (4, 4), (14, 8), (15, 15), (30, 15), (400, 181)]
 )
 def test_day_buckets(days, bucket):
     assert facts.bucket_of(days) == bucket
 
 
-def test_median_is_exact_for_two_weeks_then_a_range():
-    assert _median(Counter({2: 3, 5: 1, 9: 1}), hidden=False).text == "2\u00a0j"
-    assert _median(Counter({2: 1, 15: 3}), hidden=False).text == "15 à 21\u00a0j"
-    assert _median(Counter({366: 2}), hidden=False).text == "plus de 365\u00a0j"
+def test_median_is_the_bucket_that_holds_it():
+    assert _median(Counter({0: 1, 1: 3, 4: 1}), hidden=False).text == "1\u00a0j"
+    assert _median(Counter({2: 3, 4: 1, 8: 1}), hidden=False).text == "2 à 3\u00a0j"
+    assert _median(Counter({2: 1, 15: 3}), hidden=False).text == "15 à 30\u00a0j"
+    assert _median(Counter({181: 2}), hidden=False).text == "plus de 180\u00a0j"
     assert _median(Counter({2: 9}), hidden=True).value is None
 
 

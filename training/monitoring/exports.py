@@ -36,7 +36,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: percentage, held as on the page (45.0 for 45 %); « score »: a mark out of 100.
 TEXT, COUNT, RATE, SCORE = "text", "count", "rate", "score"
 #: The indicator kinds of indicators.COLUMNS, as sheet column kinds. A median delay is a
-#: bucket (« 15 à 21 j »): its value is only the bucket's lower bound, so it stays text.
+#: bucket (« 15 à 30 j »): its value is only the bucket's lower bound, so it stays text.
 KIND_OF_INDICATOR = {"count": COUNT, "rate": RATE, "score": SCORE, "days": TEXT}
 
 MIME_TYPES = {

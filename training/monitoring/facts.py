@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 
 from training.timeutils import PARIS, as_aware
 
-#: Lower bounds of the buckets of « days since enrolment »: one bucket per day for the first
-#: two weeks (where most learners finish), then wider ones, so that the table stays small.
-DAY_BUCKETS = (*range(15), 15, 22, 31, 61, 91, 181, 366)
+#: Lower bounds of the buckets of « days since enrolment », a column each in the stages table:
+#: a fixed, small number of columns keeps one row per stage instead of one per day.
+DAY_BUCKETS = (0, 1, 2, 4, 8, 15, 31, 61, 91, 181)
 
 STARTED = "started"
 FINAL_QUIZ = "final-quiz"
@@ -41,6 +41,11 @@ def days_between(start: datetime, end: datetime) -> int:
 
 def bucket_of(days: int) -> int:
     return max(bound for bound in DAY_BUCKETS if bound <= days)
+
+
+def bucket_column(lower: int) -> str:
+    """Name of the stages table's column counting this bucket (« days_15 »)."""
+    return f"days_{lower}"
 
 
 def bucket_range(lower: int) -> tuple[int, int | None]:
@@ -127,7 +132,9 @@ def enrolment_contributions(facts: EnrolmentFacts | None) -> Counter:
     result[(cohort, "scored")] += len(facts.best_scores)
     result[(cohort, "score_sum")] += sum(facts.best_scores)
     for stage, days in facts.stages.items():
-        result[(("monitoring_stages", facts.cohort, *cell, stage, bucket_of(days)), "reached")] += 1
+        key = ("monitoring_stages", stage, facts.cohort, *cell)
+        result[(key, "reached")] += 1
+        result[(key, bucket_column(bucket_of(days)))] += 1
     if facts.certificate_gained is not None:
         result[(("monitoring_certificates", facts.certificate_gained, *cell), "gained")] += 1
     if facts.certificate_lost is not None:

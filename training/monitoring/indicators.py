@@ -413,7 +413,7 @@ def build_report(filters: Filters, choices: Choices, today: date, threshold: int
     hidden |= _protect(scope, ["active"], active, [], threshold)
     score_values = _cells(cohort, months, ["scored", "score_sum"])
 
-    completion_days = _completion_days(scope, months)
+    stage_data = _stage_data(scope, months)
     targets, sources = _targets(scope, choices)
 
     def count(values, key, indicator) -> Shown:
@@ -441,7 +441,9 @@ def build_report(filters: Filters, choices: Choices, today: date, threshold: int
         completed_hidden = cells["completed"].value is None or (
             cells["completed"].value < threshold
         )
-        cells["median_days"] = _median(completion_days.get(key, Counter()), completed_hidden)
+        cells["median_days"] = _median(
+            stage_data.completion_by_row.get(key, Counter()), completed_hidden
+        )
         cells["active"] = count(active, key, "active")
         target = targets.get(key)
         cells["target"] = Shown(target, french_number(target)) if target else NOT_APPLICABLE
@@ -455,7 +457,7 @@ def build_report(filters: Filters, choices: Choices, today: date, threshold: int
         )
         rows.append(Row(key, _row_label(scope, key), _row_kind(key), cells))
 
-    funnel = _funnel(scope, months, flow_values, hidden, threshold)
+    funnel = _funnel(scope, months, stage_data, flow_values, hidden, threshold)
     chart = [
         MonthPoint(
             month=m,
@@ -532,71 +534,81 @@ def _row_kind(key: tuple) -> str:
     return {TOTAL: "total", PILOTS: "subtotal"}.get(key, "group")
 
 
-def _completion_days(scope: Scope, months: list[date]) -> dict[tuple, Counter]:
-    monthly = _stage_rows(scope, months, [facts.COMPLETED], by_row=True)
-    result: dict[tuple, Counter] = defaultdict(Counter)
-    for (key, _stage, days), amount in monthly.items():
-        result[key][days] += amount
-    return result
+@dataclass(frozen=True)
+class StageData:
+    """The period's stage counts, read in one query: by stage and month (for the month rule),
+    by stage (histogram of days, for the funnel's medians) and by row of the table (histogram
+    of days to completion, for the table's median)."""
+
+    monthly: dict[str, Counter]
+    histograms: dict[str, Counter]
+    completion_by_row: dict[tuple, Counter]
 
 
-def _stage_rows(scope: Scope, months: list[date], stages: list[str] | None, by_row: bool):
-    """Stage counts of the period: ((row key or month), stage, days) -> reached."""
-    model = StageCount
-    conditions = [model.month >= months[0], model.month <= months[-1]]
-    if stages is not None:
-        conditions.append(model.stage.in_(stages))
-    columns = [model.month, model.stage, model.days]
-    if by_row:
-        columns += [model.territory_id, scope.group_column(model)]
-    statement = (
-        sa.select(*columns, sa.func.sum(model.reached))
-        .where(*scope.where(model), *conditions)
-        .group_by(*columns)
-    )
-    result: Counter = Counter()
-    for row in db.session.execute(statement):
-        month, stage, days = row[0], row[1], row[2]
-        if by_row:
-            for key in scope.rows_of(row[3], row[4]):
-                result[(key, stage, days)] += row[-1]
-        else:
-            result[(month, stage, days)] += row[-1]
-    return result
-
-
-def _funnel(
-    scope: Scope, months: list[date], flow_values: dict, hidden: set, threshold: int
-) -> list[Stage]:
-    """Enrolled → started → each module (one course chosen) → final quiz → completed.
-
-    Each stage's count is hidden when small, or small in one of the period's months."""
-    counts = _stage_rows(scope, months, None, by_row=False)
-    course = scope.filters.course
+def funnel_stages(course) -> list[tuple[str, str]]:
+    """(code, label) of the funnel's stages after enrolment; modules only for one course."""
     stages = [(facts.STARTED, "Formation commencée")]
     if course is not None:
         for module in sorted(course.modules, key=lambda m: m.position):
             stages.append((facts.module_stage(module.position), f"Module terminé : {module.title}"))
-    stages += [(facts.FINAL_QUIZ, "Quiz final réussi"), (facts.COMPLETED, "Formation terminée")]
+    return [
+        *stages,
+        (facts.FINAL_QUIZ, "Quiz final réussi"),
+        (facts.COMPLETED, "Formation terminée"),
+    ]
 
-    result = []
-    per_stage_month: dict[str, Counter] = defaultdict(Counter)
+
+def _stage_data(scope: Scope, months: list[date]) -> StageData:
+    model = StageCount
+    buckets = [getattr(model, facts.bucket_column(lower)) for lower in facts.DAY_BUCKETS]
+    stages = [code for code, _ in funnel_stages(scope.filters.course)]
+    group = scope.group_column(model)
+    columns = [model.stage, model.month, model.territory_id, group]
+    statement = (
+        sa.select(*columns, *(sa.func.sum(bucket) for bucket in buckets))
+        .where(
+            model.stage.in_(stages),
+            model.month >= months[0],
+            model.month <= months[-1],
+            *scope.where(model),
+        )
+        .group_by(*columns)
+    )
+    monthly: dict[str, Counter] = defaultdict(Counter)
     histograms: dict[str, Counter] = defaultdict(Counter)
-    for (month, stage, days), amount in counts.items():
-        per_stage_month[stage][month] += amount
-        histograms[stage][days] += amount
+    completion_by_row: dict[tuple, Counter] = defaultdict(Counter)
+    for stage, month, territory_id, group_id, *sums in db.session.execute(statement):
+        histogram = Counter(
+            {lower: amount or 0 for lower, amount in zip(facts.DAY_BUCKETS, sums, strict=True)}
+        )
+        monthly[stage][month] += sum(histogram.values())
+        if stage == facts.COMPLETED:
+            for key in scope.rows_of(territory_id, group_id):
+                completion_by_row[key].update(histogram)
+        histograms[stage].update(histogram)
+    return StageData(monthly, histograms, completion_by_row)
+
+
+def _funnel(
+    scope: Scope, months: list[date], stage_data: StageData, flow_values: dict, hidden: set,
+    threshold: int,
+) -> list[Stage]:  # fmt: skip
+    """Enrolled → started → each module (one course chosen) → final quiz → completed.
+
+    Each stage's count is hidden when small, or small in one of the period's months."""
     enrolled = _count(
         flow_values.get((TOTAL, "enrolled"), 0), (TOTAL, "enrolled") in hidden, threshold
     )
-    result.append(Stage("enrolled", "Inscription", enrolled, _rate(enrolled, enrolled),
-                        Shown(0, "0\u00a0j")))  # fmt: skip
-    for code, label in stages:
-        value = sum(per_stage_month[code].values())
-        hidden = suppression.is_small(value, threshold) or any(
-            suppression.is_small(per_stage_month[code][m], threshold) for m in months
+    result = [
+        Stage("enrolled", "Inscription", enrolled, _rate(enrolled, enrolled), Shown(0, "0\u00a0j"))
+    ]
+    for code, label in funnel_stages(scope.filters.course):
+        per_month = stage_data.monthly.get(code, Counter())
+        value = sum(per_month.values())
+        hidden_stage = suppression.is_small(value, threshold) or any(
+            suppression.is_small(per_month[m], threshold) for m in months
         )
-        shown = _count(value, hidden, threshold)
-        result.append(
-            Stage(code, label, shown, _rate(shown, enrolled), _median(histograms[code], hidden))
-        )
+        shown = _count(value, hidden_stage, threshold)
+        median = _median(stage_data.histograms.get(code, Counter()), hidden_stage)
+        result.append(Stage(code, label, shown, _rate(shown, enrolled), median))
     return result

@@ -63,26 +63,35 @@ class CohortCount(_Cell, db.Model):
 
 
 class StageCount(_Cell, db.Model):
-    """How many enrolments of a cohort reached a stage of the funnel, by days taken since
-    enrolment (facts.DAY_BUCKETS: exact up to two weeks, then wider ranges)."""
+    """How many enrolments of a cohort reached a stage of the funnel, and how many of them in
+    each bucket of days since enrolment (facts.DAY_BUCKETS), for the medians.
+
+    Stage first in the key: the dashboard reads a few stages over a run of months."""
 
     __tablename__ = "monitoring_stages"
     __table_args__ = (
         sa.CheckConstraint("reached >= 0", name="reached_not_negative"),
-        sa.PrimaryKeyConstraint(
-            "month", "territory_id", "profession_id", "course_id", "stage", "days"
-        ),
+        sa.PrimaryKeyConstraint("stage", "month", "territory_id", "profession_id", "course_id"),
     )
 
-    month: Mapped[date] = mapped_column(sa.Date)
     #: « started », « module-1 », « module-2 »…, « final-quiz », « completed ».
     stage: Mapped[str] = mapped_column(sa.String(20))
-    #: Lower bound of the bucket of days between enrolment and reaching the stage.
-    days: Mapped[int]
+    month: Mapped[date] = mapped_column(sa.Date)
     reached: Mapped[int] = _counter()
+    #: Reached within 0 days (the same day), 1 day, 2 to 3 days… of enrolment.
+    days_0: Mapped[int] = _counter()
+    days_1: Mapped[int] = _counter()
+    days_2: Mapped[int] = _counter()
+    days_4: Mapped[int] = _counter()
+    days_8: Mapped[int] = _counter()
+    days_15: Mapped[int] = _counter()
+    days_31: Mapped[int] = _counter()
+    days_61: Mapped[int] = _counter()
+    days_91: Mapped[int] = _counter()
+    days_181: Mapped[int] = _counter()
 
     def __repr__(self) -> str:
-        return f"<StageCount {self.month} {self.stage} {self.days}d>"
+        return f"<StageCount {self.stage} {self.month} {self.reached}>"
 
 
 class CertificateCount(_Cell, db.Model):
