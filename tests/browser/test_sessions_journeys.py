@@ -11,7 +11,7 @@ from odf.opendocument import load
 from odf.table import TableCell, TableRow
 from playwright.sync_api import expect
 
-from .steps import confirm_email, log_in_as_demo, new_email, sign_up
+from .steps import PASSWORD, confirm_email, log_in_as_demo, new_email, sign_up
 
 COURSE = (
     "Repérer et signaler la traite des êtres humains pour les enseignants et personnels "
@@ -105,3 +105,53 @@ def test_trainer_runs_a_session_and_a_teacher_joins_it(journey, new_journey, mai
     assert [line[0] for line in lines[1:]] == ["Inès Moreau"]
     assert lines[1][2] == "En cours"
     assert "oui" in lines[1]
+
+    # The trainer invites three people by a CSV file: a preview first, then the invitations.
+    page.get_by_role("link", name="Inviter par fichier CSV").click()
+    journey.check("Inviter par fichier")
+    invited = [new_email(name) for name in ("Jules", "Léa", "Nour")]
+    rows = "".join(
+        f"{email};{email.split('.')[0].title()};Martin;enseignant\n" for email in invited
+    )
+    page.get_by_label("Fichier CSV des personnes à inviter").set_input_files(
+        files=[{"name": "invites.csv", "mimeType": "text/csv",
+                "buffer": ("courriel;prénom;nom;profession\n" + rows).encode()}]
+    )  # fmt: skip
+    page.get_by_role("button", name="Voir ce qui sera fait").click()
+    journey.check("Aperçu des invitations")
+    expect(page.get_by_role("status")).to_contain_text("3 invitations par courriel")
+    page.get_by_role("button", name="Confirmer et envoyer les invitations").click()
+    journey.check("Invitations envoyées")
+    expect(page.get_by_role("status").first).to_contain_text("3 invitations envoyées")
+
+    # One of them opens the link, creates her prefilled account and joins.
+    guest = new_journey("invitée")
+    guest_page = guest.start()
+    guest_page.goto(mailbox.last_link(invited[0]))
+    guest.check("Invitation")
+    guest_page.get_by_role("link", name="Créer mon compte").click()
+    guest.check("Inscription préremplie")
+    expect(guest_page.get_by_label("Adresse électronique")).to_have_value(invited[0])
+    guest_page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
+    guest_page.get_by_label("Confirmez le mot de passe").fill(PASSWORD)
+    guest_page.locator("form").get_by_text("J'ai lu la politique de confidentialité").click()
+    guest_page.get_by_role("button", name="Créer mon compte").click()
+    guest.check("Invitation, compte créé")
+    guest_page.get_by_role("button", name="Rejoindre la session").click()
+    guest.check("Session rejointe par invitation")
+    expect(guest_page.get_by_role("status")).to_contain_text("Vous avez rejoint la session")
+
+    # The trainer reminds those who have not finished.
+    page.get_by_role("link", name="Relancer les participants").click()
+    journey.check("Relance")
+    page.get_by_role("button", name=re.compile("^Envoyer le rappel")).click()
+    journey.check("Relance envoyée")
+    expect(page.get_by_role("status").first).to_contain_text("Rappel envoyé à 2 participants")
+    assert mailbox.to(email)[-1]["Subject"] == "Rappel : votre formation vous attend"
+
+    # And reads the statistics of the final quiz.
+    page.get_by_role("link", name="Statistiques des quiz").click()
+    journey.check("Statistiques des quiz")
+    page.get_by_role("link", name="Quiz final").first.click()
+    journey.check("Statistiques du quiz final")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistiques : Quiz final")

@@ -111,6 +111,16 @@ def confirm_email(token: str) -> User:
     return user
 
 
+def confirm_invited_email(user: User, invited_email: str) -> bool:
+    """Confirm the address of an account created through a mailed invitation to that very
+    address (the link proves the mailbox); True if it was confirmed."""
+    if user.email != normalise_email(invited_email) or user.email_confirmed_at is not None:
+        return False
+    user.email_confirmed_at = utcnow()
+    account_changed(user.id)
+    return True
+
+
 def user_for_password_reset(token: str) -> User:
     return _user_from_token(token, tokens.RESET_PASSWORD, "PASSWORD_RESET_MAX_AGE")
 

@@ -48,3 +48,39 @@ def token_matches_user(payload: dict, user: User | None, purpose: str) -> bool:
     if user is None or payload.get("email") != user.email:
         return False
     return purpose != RESET_PASSWORD or payload.get("pw") == _password_fingerprint(user)
+
+
+#: Sign-up links mailed by another feature (a session invitation): prefilled fields and where
+#: to go once the account exists.
+SIGNUP_INVITATION = "signup-invitation"
+SIGNUP_INVITATION_MAX_AGE = 60 * 60 * 24 * 30
+
+
+def make_signup_invitation(
+    *,
+    email: str,
+    full_name: str,
+    profession_id: int | None,
+    territory_id: int | None,
+    next_url: str,
+) -> str:
+    """A signed link parameter prefilling the sign-up form for `email`. Following it proves
+    the person reads that mailbox, so an account created with that address is confirmed."""
+    payload = {
+        "email": email,
+        "full_name": full_name,
+        "profession_id": profession_id,
+        "territory_id": territory_id,
+        "next": next_url,
+    }
+    return _serializer(SIGNUP_INVITATION).dumps(payload)
+
+
+def read_signup_invitation(token: str | None) -> dict | None:
+    """The invitation's fields, or None for no, a forged or an expired token."""
+    if not token:
+        return None
+    try:
+        return read_token(token, SIGNUP_INVITATION, SIGNUP_INVITATION_MAX_AGE)
+    except InvalidTokenError:
+        return None

@@ -15,7 +15,7 @@ from training.accounts.forms import (
     SignupForm,
 )
 from training.accounts.models import Profession, Territory, User
-from training.accounts.tokens import InvalidTokenError
+from training.accounts.tokens import InvalidTokenError, read_signup_invitation
 from training.extensions import db, limiter
 from training.mailer import send_email
 
@@ -45,7 +45,8 @@ def signup():
     """Create a learner account, then send the confirmation link."""
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
-    form = SignupForm()
+    invitation = read_signup_invitation(request.args.get("invitation"))
+    form = SignupForm(data=_invited_fields(invitation))
     form.load_reference_choices()
     if form.validate_on_submit():
         try:
@@ -60,6 +61,12 @@ def signup():
         except services.AccountError as error:
             form.email.errors.append(str(error))
         else:
+            if invitation and services.confirm_invited_email(user, invitation["email"]):
+                db.session.commit()
+                _start_session(user)
+                flash("Votre compte est créé et votre adresse électronique confirmée.", "success")
+                next_url = invitation.get("next")
+                return redirect(next_url if is_safe_next(next_url) else url_for("pages.home"))
             db.session.commit()
             _start_session(user)
             _send_confirmation(user)
@@ -70,6 +77,14 @@ def signup():
             )
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
+
+
+def _invited_fields(invitation: dict | None) -> dict | None:
+    """The sign-up fields an invitation link prefills (see tokens.make_signup_invitation)."""
+    if invitation is None:
+        return None
+    fields = ("email", "full_name", "profession_id", "territory_id")
+    return {name: invitation.get(name) for name in fields}
 
 
 def _start_session(user: User) -> None:

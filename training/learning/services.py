@@ -25,6 +25,7 @@ from training.learning.grading import (
     grade,
     read_answers,
 )
+from training.learning.grants import ExtraAttempt
 from training.learning.models import QuizAttempt, StepCompletion
 from training.learning.progress import Progress, progress_of
 from training.timeutils import utcnow
@@ -164,11 +165,22 @@ def attempts_of(enrolment: Enrolment, step: Step) -> list[QuizAttempt]:
     )
 
 
+def granted_attempts(enrolment_id: int, step_id: int) -> int:
+    """Extra attempts a trainer granted for this quiz (see training/learning/grants.py)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(ExtraAttempt.id)).where(
+            ExtraAttempt.enrolment_id == enrolment_id, ExtraAttempt.step_id == step_id
+        )
+    )
+
+
 def attempts_left(step: Step, attempts: list[QuizAttempt]) -> int | None:
-    """None when unlimited."""
+    """None when unlimited. Extra attempts granted by a trainer count once attempts exist
+    (they are only granted after the last one was used)."""
     if step.max_attempts is None:
         return None
-    return max(step.max_attempts - len(attempts), 0)
+    granted = granted_attempts(attempts[0].enrolment_id, step.id) if attempts else 0
+    return max(step.max_attempts + granted - len(attempts), 0)
 
 
 def quiz_questions(step: Step) -> list[Question]:

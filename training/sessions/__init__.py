@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
-from training.sessions import views  # noqa: E402, F401
+from training.sessions import follow_up_views, invitation_views, views  # noqa: E402, F401

@@ -1,10 +1,12 @@
 """Session forms, with French messages."""
 
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from training.accounts.forms import REQUIRED
 from training.forms import PLACEHOLDER, FrenchForm, optional_int
+from training.sessions.invitation_csv import MAX_CSV_BYTES, MAX_ROWS
 from training.sessions.services import NAME_MAX_LENGTH, PLACE_MAX_LENGTH
 from training.sessions.table import STATUS_LABELS
 
@@ -136,3 +138,25 @@ class ProgressFilterForm(FrenchForm):
         + [SelectChoice(code, label) for code, label in STATUS_LABELS.items()],
         validators=[Optional()],
     )
+
+
+class InvitationUploadForm(FrenchForm):
+    file = FileField(
+        "Fichier CSV des personnes à inviter",
+        description=f"Encodé en UTF-8, au plus 200 Ko et {MAX_ROWS} lignes.",
+        validators=[
+            FileRequired("Choisissez un fichier CSV."),
+            FileAllowed(["csv", "txt"], "Choisissez un fichier au format CSV (nom en .csv)."),
+            FileSize(
+                MAX_CSV_BYTES,
+                message="Le fichier dépasse 200 Ko : découpez-le en plusieurs fichiers.",
+            ),
+        ],
+        render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+class InvitationConfirmForm(FrenchForm):
+    """The file's text, carried from the preview to the confirmation and checked again."""
+
+    content = HiddenField(validators=[InputRequired(), Length(max=MAX_CSV_BYTES)])

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.accounts.models import Territory, User
+from training.accounts.models import Profession, Territory, User
 from training.catalog.models import Enrolment
 from training.content.models import Course
 from training.extensions import db
@@ -131,3 +131,59 @@ class Attendance(db.Model):
 
     def __repr__(self) -> str:
         return f"<Attendance day={self.day_id} member={self.member_id} present={self.present}>"
+
+
+class Invitation(db.Model):
+    """An e-mail invited to a session by the trainer's CSV file, until that person joins.
+
+    The link mailed carries a random token; only its SHA-256 is stored, so that a copy of the
+    database holds no usable link.
+    """
+
+    __tablename__ = "session_invitations"
+    __table_args__ = (sa.UniqueConstraint("session_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Not indexed on its own: the unique (session_id, email) index serves it.
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("training_sessions.id", ondelete="CASCADE")
+    )
+    #: Lower-cased, as accounts store it.
+    email: Mapped[str] = mapped_column(sa.String(254))
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: The profession the file named, prefilled at sign-up; null when the file left it blank.
+    profession_id: Mapped[int | None] = mapped_column(sa.ForeignKey("professions.id"))
+    #: SHA-256 (hex) of the token in the link; a new invitation of the same e-mail replaces it.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    invited_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: Set when the invited person joins the session through the link.
+    accepted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    session: Mapped[TrainingSession] = relationship()
+    profession: Mapped[Profession | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Invitation session={self.session_id} {self.email}>"
+
+
+class Reminder(db.Model):
+    """A reminder e-mail sent to a member: at most one per member and (Paris) day."""
+
+    __tablename__ = "session_reminders"
+    __table_args__ = (sa.UniqueConstraint("member_id", "sent_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Not indexed on its own: the unique (member_id, sent_on) index serves it.
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("session_members.id", ondelete="CASCADE"))
+    #: The day in Paris when it was sent: the unit of « one a day ».
+    sent_on: Mapped[date] = mapped_column(sa.Date)
+    sent_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    sent_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Reminder member={self.member_id} {self.sent_on}>"

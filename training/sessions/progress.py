@@ -16,13 +16,14 @@ from training.certificates.models import Certificate
 from training.content.models import CourseVersion, Module, Step
 from training.extensions import db
 from training.learning.models import QuizAttempt, StepCompletion
+from training.sessions.follow_up import stuck_quizzes
 from training.sessions.models import Attendance, SessionDay, SessionMember, TrainingSession
 from training.sessions.table import DayColumn, ParticipantRow, ProgressTable, QuizColumn
 from training.timeutils import as_aware
 
 
 def progress_table(session: TrainingSession) -> ProgressTable:
-    """One row per member, in name order, computed in seven queries whatever their number.
+    """One row per member, in name order, computed in nine queries whatever their number.
 
     Progress counts the steps done of the version each member's enrolment follows (members may
     be on different versions); a quiz column is a quiz key of those versions, titled as in the
@@ -117,6 +118,10 @@ def progress_table(session: TrainingSession) -> ProgressTable:
     ):
         attendance.setdefault(member_id, {})[day_id] = present
 
+    stuck: dict[int, set[str]] = {}
+    for enrolment_id, key in stuck_quizzes(enrolment_ids):
+        stuck.setdefault(enrolment_id, set()).add(key)
+
     today = certificates.paris_today()
     rows = []
     for member in members:
@@ -146,6 +151,7 @@ def progress_table(session: TrainingSession) -> ProgressTable:
                 certificate_code=certificate.code if certificate else None,
                 attendance=attendance.get(member.id, {}),
                 last_activity=max(as_aware(moment) for moment in moments if moment is not None),
+                stuck_quizzes=frozenset(stuck.get(enrolment.id, ())),
             )
         )
     return ProgressTable(

@@ -57,6 +57,8 @@ class ParticipantRow:
     #: Day id -> present; a day not ticked yet is absent.
     attendance: dict[int, bool]
     last_activity: datetime
+    #: Keys of the quizzes whose attempts are used up without success: one more may be granted.
+    stuck_quizzes: frozenset[str] = frozenset()
 
     @property
     def percent(self) -> int:
