@@ -13,6 +13,7 @@ SIGNING_KEY := $${CERTIFICATE_SIGNING_KEY_PATH:-instance/certificate-signing-key
 
 run: install assets
 	$(BIN)/flask db upgrade
+	$(BIN)/flask courses rerender
 	test -f "$(SIGNING_KEY)" || $(BIN)/flask certificates keygen
 	$(BIN)/flask demo
 	@echo "Courriels : affichés ci-dessous par le serveur SMTP de développement (127.0.0.1:8025)."

@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     from training import (
         accounts,
         admin,
+        authoring,
         catalog,
         certificates,
         content,
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(content.bp)
     app.register_blueprint(monitoring.bp)
     app.register_blueprint(sessions.bp)
+    app.register_blueprint(authoring.bp)
 
 
 def register_templates(app: Flask) -> None:

@@ -21,6 +21,7 @@ NAVIGATION = (
     NavLink("learning.dashboard", "Mon parcours", frozenset()),
     NavLink("accounts.profile", "Mon compte", frozenset()),
     NavLink("sessions.my_sessions", "Mes sessions", frozenset({Role.TRAINER, Role.ADMIN})),
+    NavLink("authoring.courses", "Rédaction", frozenset({Role.TRAINER, Role.ADMIN})),
     NavLink("monitoring.dashboard", "Suivi du plan", frozenset({Role.MONITOR, Role.ADMIN})),
     NavLink("admin.accounts", "Comptes", frozenset({Role.ADMIN})),
     NavLink("admin.reference_data", "Référentiels", frozenset({Role.ADMIN})),

@@ -81,7 +81,13 @@ class LiveServer:
         self.flask("certificates", "keygen")
         self.flask("demo")
         # The short example course of the trainers' guide: three steps, for the learner journey.
-        self.flask("courses", "import", str(PROJECT_ROOT / "docs" / "exemple-cours"))
+        # Its « À valider » note is an example: an admin's confirmation publishes it anyway.
+        self.flask(
+            "courses",
+            "import",
+            "--accept-review-notes",
+            str(PROJECT_ROOT / "docs" / "exemple-cours"),
+        )
         self._log = self.log_path.open("w")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port",

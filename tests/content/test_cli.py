@@ -64,10 +64,10 @@ def test_check_of_a_missing_path_fails(app, tmp_path):
 def test_import_then_reimport(app, tmp_path):
     course = copy_example(tmp_path)
 
-    first = run(app, "import", tmp_path)
-    second = run(app, "import", tmp_path)
+    first = run(app, "import", "--accept-review-notes", tmp_path)
+    second = run(app, "import", "--accept-review-notes", tmp_path)
     course.replace(QUIZ, "max_attempts: 3", "max_attempts: 2")
-    third = run(app, "import", tmp_path)
+    third = run(app, "import", "--accept-review-notes", tmp_path)
 
     assert first.output == "exemple-cours : créé (version 1)\n"
     assert second.output == "exemple-cours : inchangé (version 1)\n"
@@ -80,7 +80,7 @@ def test_a_failed_import_says_that_nothing_changed(app, tmp_path):
     broken = copy_example(tmp_path, "cours-casse")
     broken.replace(QUIZ, "- (x) Faux", "- ( ) Faux")
 
-    result = run(app, "import", tmp_path)
+    result = run(app, "import", "--accept-review-notes", tmp_path)
 
     assert result.exit_code == 1
     assert f"{broken / QUIZ}:" in result.output
@@ -91,9 +91,9 @@ def test_a_failed_import_says_that_nothing_changed(app, tmp_path):
 
 def test_export_writes_the_latest_or_a_given_version(app, tmp_path):
     course = copy_example(tmp_path / "source")
-    run(app, "import", course.path)
+    run(app, "import", "--accept-review-notes", course.path)
     course.replace(QUIZ, "max_attempts: 3", "max_attempts: 2")
-    run(app, "import", course.path)
+    run(app, "import", "--accept-review-notes", course.path)
 
     latest = run(app, "export", "exemple-cours", tmp_path / "latest")
     first = run(app, "export", "exemple-cours", tmp_path / "first", "--version", "1")
@@ -104,12 +104,12 @@ def test_export_writes_the_latest_or_a_given_version(app, tmp_path):
     )
     assert "max_attempts: 2" in (tmp_path / "latest/exemple-cours" / QUIZ).read_text()
     assert "max_attempts: 3" in (tmp_path / "first/exemple-cours" / QUIZ).read_text()
-    again = run(app, "import", tmp_path / "first/exemple-cours")
+    again = run(app, "import", "--accept-review-notes", tmp_path / "first/exemple-cours")
     assert again.output == "exemple-cours : nouvelle version 3\n"
 
 
 def test_export_of_an_unknown_course_or_version_fails(app, tmp_path):
-    run(app, "import", EXAMPLE)
+    run(app, "import", "--accept-review-notes", EXAMPLE)
 
     unknown = run(app, "export", "inconnu", tmp_path)
     no_version = run(app, "export", "exemple-cours", tmp_path, "--version", "7")

@@ -68,7 +68,10 @@ def test_importing_the_example_stores_every_part(app):
         assert version.number == 1
         assert version.content_hash == parse_course(EXAMPLE).content_hash
         assert version.audiences == ["autre"]
-        assert '<div class="fr-alert fr-alert--warning">' in version.modules[0].steps[0].body_html
+        lesson = version.modules[0].steps[0]
+        assert "::: a-valider" in lesson.body_md
+        assert "fr-alert" not in lesson.body_html  # review notes never reach learners
+        assert "Exemple de passage" not in lesson.body_html
         quiz = version.modules[1].steps[0]
         assert (quiz.key, quiz.kind, quiz.max_attempts, quiz.shuffle) == (
             "02-verifier/01-quiz",

@@ -96,8 +96,14 @@ def test_every_rendered_fragment_is_valid_html5(folder):
             assert HtmlChecker().check(f"<p>{html}</p>") == [], f"{where}: not phrasing content"
 
 
-def render(markdown: str, folder: str = "01-module") -> tuple[str, list[str]]:
-    renderer = CourseRenderer({"01-module/01-a", "02-autre/01-b"}, {"images/schema.png"})
+def render(
+    markdown: str, folder: str = "01-module", *, show_review_notes: bool = False
+) -> tuple[str, list[str]]:
+    renderer = CourseRenderer(
+        {"01-module/01-a", "02-autre/01-b"},
+        {"images/schema.png"},
+        show_review_notes=show_review_notes,
+    )
     html = renderer.render(markdown, Source(Path("lecon.md"), folder, 1))
     return html, [problem.message for problem in renderer.problems]
 
@@ -105,7 +111,8 @@ def render(markdown: str, folder: str = "01-module") -> tuple[str, list[str]]:
 def test_callouts_are_dsfr_components():
     html, problems = render(
         "::: a-retenir\nA\n:::\n\n::: attention\nB\n:::\n\n"
-        "::: cas-pratique Un <élève> absent\nC\n:::\n\n::: a-valider\nD\n:::\n"
+        "::: cas-pratique Un <élève> absent\nC\n:::\n\n::: a-valider\nD\n:::\n",
+        show_review_notes=True,
     )
 
     assert problems == []
@@ -185,3 +192,27 @@ def test_a_refused_link_keeps_its_text_but_loses_its_target():
 def test_a_stray_callout_fence_is_reported():
     _, problems = render("Texte\n\n:::\n")
     assert problems == ["« ::: » ne ferme aucun encadré ouvert"]
+
+
+def test_review_notes_are_absent_from_the_learners_html():
+    markdown = (
+        "Avant.\n\n::: a-valider Référence\nVérifier l'article [x](../02-autre/01-b.md).\n:::\n\n"
+        ":::: a-retenir\nGardé.\n\n::: a-valider\nNote imbriquée.\n:::\n::::\n\n"
+        "- point\n\n  ::: a-valider\n  Dans une liste.\n  :::\n\nAprès.\n"
+    )
+
+    html, problems = render(markdown)
+    preview, _ = render(markdown, show_review_notes=True)
+
+    assert problems == []
+    for text in ("À valider", "Vérifier", "Note imbriquée", "Dans une liste", "fr-alert"):
+        assert text not in html
+        assert text in preview
+    for text in ("Avant.", "Gardé.", "point", "Après."):
+        assert text in html
+
+
+def test_links_in_review_notes_are_still_checked():
+    _, problems = render("::: a-valider\n[x](javascript:alert(1))\n:::\n")
+
+    assert any("lien refusé" in problem for problem in problems)

@@ -42,6 +42,7 @@ def _course_page(course, error: str | None = None):
     outline = learning.outline_of(version.id)
     done = learning.done_step_ids(enrolment) if enrolment else set()
     certificate = certificates.certificate_of(enrolment) if enrolment else None
+    newest = content.latest_version(course.slug)
     return render_template(
         "catalog/course.html",
         course=course,
@@ -53,7 +54,8 @@ def _course_page(course, error: str | None = None):
         newer=learning.newer_version(enrolment) if enrolment else None,
         certificate=certificate,
         certificate_status=certificates.status_of(certificate) if certificate else None,
-        newest=content.latest_version(course.slug),
+        newest=newest,
+        under_review=content.has_review_notes(newest),
         professions={p.code: p.name for p in list_professions()},
         form=EmptyForm(),
         error=error,

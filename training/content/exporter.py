@@ -38,12 +38,12 @@ def export_version(version: CourseVersion, dest: Path) -> Path:
         .options(undefer(CourseAsset.data))
     ).all()
     folder.mkdir(parents=True, exist_ok=True)
-    _write(folder / "course.md", _course_fields(version), version.presentation_md)
+    _write(folder / "course.md", course_fields(version), version.presentation_md)
     for module in modules:
         (folder / module.key).mkdir()
         _write(folder / module.key / "module.md", {"title": module.title}, module.intro_md)
         for step in module.steps:
-            _write(folder / f"{step.key}.md", _step_fields(step), step_markdown(step))
+            _write(folder / f"{step.key}.md", step_fields(step), step_markdown(step))
     for asset in assets:
         target = folder / asset.path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +51,7 @@ def export_version(version: CourseVersion, dest: Path) -> Path:
     return folder
 
 
-def _course_fields(version: CourseVersion) -> dict[str, Any]:
+def course_fields(version: CourseVersion) -> dict[str, Any]:
     fields = {
         "slug": version.course.slug,
         "title": version.title,
@@ -65,7 +65,7 @@ def _course_fields(version: CourseVersion) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-def _step_fields(step: Step) -> dict[str, Any]:
+def step_fields(step: Step) -> dict[str, Any]:
     fields = {
         "kind": step.kind,
         "title": step.title,
@@ -107,11 +107,25 @@ def _choice_lines(question: Question) -> list[str]:
     return lines
 
 
-def _write(path: Path, fields: dict[str, Any], body: str) -> None:
+def file_text(fields: dict[str, Any], body: str) -> str:
+    """A course file: the front matter, then the body right after it, as in courses/.
+
+    No blank line between them, so that a line shown from a stored version (a review note's,
+    see `body_line`) is the line of the file in the catalogue and in an export.
+    """
     front_matter = yaml.safe_dump(
         fields, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1_000_000
     )
     text = f"---\n{front_matter}---\n"
     if body:
-        text += f"\n{body}\n"
-    path.write_text(text, encoding="utf-8")
+        text += f"{body}\n"
+    return text
+
+
+def body_line(fields: dict[str, Any]) -> int:
+    """The line on which the body of a file written with `fields` starts."""
+    return file_text(fields, "").count("\n") + 1
+
+
+def _write(path: Path, fields: dict[str, Any], body: str) -> None:
+    path.write_text(file_text(fields, body), encoding="utf-8")

@@ -23,6 +23,7 @@ from training.content.models import (
 )
 from training.content.parsed import ParsedCourse, ParsedStep
 from training.content.problems import CourseFormatError, Problem
+from training.content.review import LocatedReviewNote
 from training.content.validation import known_audience_codes, load_catalogue
 from training.extensions import db
 
@@ -46,19 +47,56 @@ class ImportResult:
         return f"{self.slug} : inchangé (version {self.version_number})"
 
 
+class ReviewNotesError(Exception):
+    """Courses to publish still hold review notes, and no admin confirmed publishing them."""
+
+    def __init__(self, notes: list[LocatedReviewNote]) -> None:
+        self.notes = notes
+        super().__init__("\n".join(note.describe() for note in notes))
+
+
 def import_courses(
-    paths: Iterable[Path], audience_codes: Iterable[str] | None = None
+    paths: Iterable[Path],
+    audience_codes: Iterable[str] | None = None,
+    *,
+    accept_review_notes: bool = True,
 ) -> list[ImportResult]:
     """Publish every course under `paths` whose content changed since its latest version.
 
     Raises CourseFormatError, having written nothing, if any course has an error. A course whose
     content hash equals its latest version's creates nothing. Flushes, never commits.
+
+    With `accept_review_notes=False` (the publishing paths: `flask courses import`), raises
+    ReviewNotesError, having written nothing, if a course to publish holds open review notes;
+    an admin's explicit confirmation passes True. The default stays True for the loaders of
+    sample content (the demo, the tests' fixtures), whose notes are expected.
     """
     codes = known_audience_codes() if audience_codes is None else audience_codes
     courses, problems = load_catalogue(paths, codes)
     if any(problem.is_error for problem in problems):
         raise CourseFormatError(problems)
+    if not accept_review_notes:
+        notes = [
+            note
+            for parsed in courses
+            if _would_publish(parsed)
+            for note in parsed.located_review_notes()
+        ]
+        if notes:
+            raise ReviewNotesError(notes)
     return [_import_course(parsed) for parsed in courses]
+
+
+def _would_publish(parsed: ParsedCourse) -> bool:
+    """Whether importing `parsed` creates a version (its content differs from the latest)."""
+    latest_hash = db.session.scalar(
+        sa.select(CourseVersion.content_hash)
+        .join(Course)
+        .where(Course.slug == parsed.slug)
+        .order_by(CourseVersion.number.desc())
+        .limit(1)
+    )
+    return latest_hash != parsed.content_hash
 
 
 def _import_course(parsed: ParsedCourse) -> ImportResult:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from training.content.problems import Problem
+from training.content.review import LocatedReviewNote, ReviewNote
 
 
 @dataclass
@@ -51,6 +52,8 @@ class ParsedStep:
     #: Paths of the course images this step shows, part of its content hash.
     images: set[str] = field(default_factory=set)
     content_hash: str = ""
+    #: The `::: a-valider` notes of the step file (not part of the hash: they are in `body`).
+    review_notes: list[ReviewNote] = field(default_factory=list)
 
 
 @dataclass
@@ -60,6 +63,7 @@ class ParsedModule:
     intro: str
     intro_html: str = ""
     steps: list[ParsedStep] = field(default_factory=list)
+    review_notes: list[ReviewNote] = field(default_factory=list)
 
 
 @dataclass
@@ -89,10 +93,33 @@ class ParsedCourse:
     warnings: list[Problem] = field(default_factory=list)
     #: Line of each front-matter key in course.md, to point problems found later at it.
     key_lines: dict[str, int] = field(default_factory=dict)
+    review_notes: list[ReviewNote] = field(default_factory=list)
 
     @property
     def steps(self) -> list[ParsedStep]:
         return [step for module in self.modules for step in module.steps]
+
+    def located_review_notes(self) -> list[LocatedReviewNote]:
+        """Every review note of the course files, with its file, module and step."""
+        located = [LocatedReviewNote(self.source / "course.md", n) for n in self.review_notes]
+        for module in self.modules:
+            where = {"module_key": module.key, "module_title": module.title}
+            located += [
+                LocatedReviewNote(self.source / module.key / "module.md", note, **where)
+                for note in module.review_notes
+            ]
+            for step in module.steps:
+                located += [
+                    LocatedReviewNote(
+                        self.source / f"{step.key}.md",
+                        note,
+                        **where,
+                        step_key=step.key,
+                        step_title=step.title,
+                    )
+                    for note in step.review_notes
+                ]
+        return located
 
 
 def sha256_of(value: Any) -> str:

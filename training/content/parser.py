@@ -19,6 +19,7 @@ from training.content.parsed import (
 from training.content.problems import CourseFormatError, Problem
 from training.content.quiz import QuizParser
 from training.content.renderer import CourseRenderer, Source
+from training.content.review import find_review_notes
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
@@ -297,6 +298,7 @@ class _CourseReader:
             intro=document.body,
             intro_html=intro_html,
             steps=[step for step in parsed_steps if step is not None],
+            review_notes=find_review_notes(document.body, document.body_line),
         )
 
     def _build_step(
@@ -320,6 +322,7 @@ class _CourseReader:
             max_attempts=fields.integer("max_attempts", 1) if kind == "quiz" else None,
             shuffle=fields.boolean("shuffle") if kind == "quiz" else False,
             body=document.body,
+            review_notes=find_review_notes(document.body, document.body_line),
         )
         source = Source(document.path, key.split("/")[0], document.body_line)
         if kind == "quiz":
@@ -356,4 +359,5 @@ class _CourseReader:
                 document.body, Source(document.path, "", document.body_line)
             ),
             key_lines=document.key_lines,
+            review_notes=find_review_notes(document.body, document.body_line),
         )

@@ -1,5 +1,9 @@
 """Markdown to safe DSFR HTML, with the checks on links and images that need the parse tree.
 
+Review notes (`::: a-valider`) are exchanges between trainers and reviewers, not content: the
+HTML for learners leaves them out entirely (not hidden by CSS: absent), and only the trainers'
+preview renders them, as a DSFR alert. See content/review.py for their extraction.
+
 markdown-it-py renders with the CommonMark preset plus tables and strikethrough; raw HTML is
 disabled (shown as text), headings get `id` anchors, callouts (`::: a-retenir` …) become DSFR
 components, and the result is sanitised again with nh3, allowing only what this module emits.
@@ -40,6 +44,11 @@ from training.content.problems import Problem
 #: markdown-it stops nesting blocks (lists, quotes) at this depth and drops what lies deeper.
 MAX_NESTING = 20
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+#: The callout holding a review note, left out of the HTML learners see.
+REVIEW_NOTE = "a-valider"
+_NOTE_OPEN = f"container_{REVIEW_NOTE}_open"
+_NOTE_CLOSE = f"container_{REVIEW_NOTE}_close"
 
 CALLOUT_LABELS = {
     "a-retenir": "À retenir",
@@ -180,6 +189,19 @@ def sanitize(html: str) -> str:
     return _SANITIZER.clean(html)
 
 
+def without_review_notes(tokens: list[Token]) -> list[Token]:
+    """The block tokens minus every review note and all it contains, wherever it is nested."""
+    kept, depth = [], 0
+    for token in tokens:
+        if token.type == _NOTE_OPEN:
+            depth += 1
+        elif token.type == _NOTE_CLOSE:
+            depth -= 1
+        elif depth == 0:
+            kept.append(token)
+    return kept
+
+
 @dataclass
 class Source:
     """Where a piece of Markdown comes from, so that problems point at the right file and line."""
@@ -198,11 +220,18 @@ class Source:
 
 
 class CourseRenderer:
-    """Renders the Markdown of one course, collecting the problems found on the way."""
+    """Renders the Markdown of one course, collecting the problems found on the way.
 
-    def __init__(self, step_keys: set[str], image_paths: set[str]) -> None:
+    By default it renders for learners, without review notes; `show_review_notes=True` renders
+    the trainers' preview. The notes are checked (links, images) either way.
+    """
+
+    def __init__(
+        self, step_keys: set[str], image_paths: set[str], *, show_review_notes: bool = False
+    ) -> None:
         self.step_keys = step_keys
         self.image_paths = image_paths
+        self.show_review_notes = show_review_notes
         self.problems: list[Problem] = []
 
     def render(self, text: str, source: Source) -> str:
@@ -213,6 +242,8 @@ class CourseRenderer:
             if token.children:
                 line = source.first_line + (token.map[0] if token.map else 0)
                 self._check_inline(token.children, source, line)
+        if not self.show_review_notes:
+            tokens = without_review_notes(tokens)
         return sanitize(MARKDOWN.renderer.render(tokens, MARKDOWN.options, env))
 
     def render_inline(self, text: str, source: Source) -> str:

@@ -3,14 +3,34 @@
 The functions that write flush and never commit: the caller commits once.
 """
 
-import sqlalchemy as sa
-from sqlalchemy.orm import undefer
+from pathlib import Path
 
-from training.content.exporter import ExportError, export_version
-from training.content.importer import ImportResult, import_courses
-from training.content.models import Course, CourseAsset, CourseVersion
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload, undefer
+
+from training.content.exporter import (
+    ExportError,
+    body_line,
+    course_fields,
+    export_version,
+    step_fields,
+    step_markdown,
+)
+from training.content.importer import ImportResult, ReviewNotesError, import_courses
+from training.content.models import (
+    Choice,
+    Course,
+    CourseAsset,
+    CourseVersion,
+    Module,
+    Question,
+    Step,
+)
 from training.content.parser import parse_course
 from training.content.problems import CourseFormatError, Problem
+from training.content.renderer import REVIEW_NOTE
+from training.content.rendering import StepPreview, preview_step, rerender_versions
+from training.content.review import LocatedReviewNote, find_review_notes
 from training.content.validation import known_audience_codes, validate_catalogue
 from training.extensions import db
 
@@ -18,7 +38,10 @@ __all__ = [
     "CourseFormatError",
     "ExportError",
     "ImportResult",
+    "LocatedReviewNote",
     "Problem",
+    "ReviewNotesError",
+    "StepPreview",
     "export_version",
     "find_version",
     "get_asset",
@@ -26,6 +49,8 @@ __all__ = [
     "known_audience_codes",
     "latest_version",
     "parse_course",
+    "preview_step",
+    "rerender_versions",
     "validate_catalogue",
 ]
 
@@ -62,3 +87,78 @@ def get_asset(version_id: int, path: str) -> CourseAsset | None:
         .where(CourseAsset.version_id == version_id, CourseAsset.path == path)
         .options(undefer(CourseAsset.data))
     )
+
+
+def find_step(version: CourseVersion, key: str) -> Step | None:
+    """The step `key` ("<module>/<name>") of `version`, or None."""
+    return db.session.scalar(sa.select(Step).where(Step.version_id == version.id, Step.key == key))
+
+
+def review_notes(version: CourseVersion) -> list[LocatedReviewNote]:
+    """Every open review note of `version`, in the order of the course, with its step.
+
+    Paths are relative to the catalogue (« sante/01-…/02-….md ») and lines are those of the
+    file as the catalogue holds it and as `flask courses export` writes it.
+    """
+    slug = version.course.slug
+    notes = [
+        LocatedReviewNote(Path(slug, "course.md"), note)
+        for note in find_review_notes(version.presentation_md, body_line(course_fields(version)))
+    ]
+    modules = db.session.scalars(
+        sa.select(Module)
+        .where(Module.version_id == version.id)
+        .order_by(Module.position)
+        .options(
+            selectinload(Module.steps).selectinload(Step.questions).selectinload(Question.choices)
+        )
+    )
+    for module in modules:
+        where = {"module_key": module.key, "module_title": module.title}
+        intro_line = body_line({"title": module.title})
+        notes += [
+            LocatedReviewNote(Path(slug, module.key, "module.md"), note, **where)
+            for note in find_review_notes(module.intro_md, intro_line)
+        ]
+        for step in module.steps:
+            found = find_review_notes(step_markdown(step), body_line(step_fields(step)))
+            notes += [
+                LocatedReviewNote(
+                    Path(slug, f"{step.key}.md"),
+                    note,
+                    **where,
+                    step_key=step.key,
+                    step_title=step.title,
+                )
+                for note in found
+            ]
+    return notes
+
+
+def has_review_notes(version: CourseVersion) -> bool:
+    """Whether `version` has an open review note (for the course page's notice).
+
+    Only the texts that mention the note's name are parsed, so that the common case costs a few
+    indexed queries and no Markdown parsing.
+    """
+    pattern = f"%{REVIEW_NOTE}%"
+    candidates = [version.presentation_md]
+    candidates += db.session.scalars(
+        sa.select(Module.intro_md).where(
+            Module.version_id == version.id, Module.intro_md.like(pattern)
+        )
+    )
+    candidates += db.session.scalars(
+        sa.select(Step.body_md).where(Step.version_id == version.id, Step.body_md.like(pattern))
+    )
+    for column in (Question.context_md, Question.explanation_md):
+        candidates += db.session.scalars(
+            sa.select(column).join(Step).where(Step.version_id == version.id, column.like(pattern))
+        )
+    candidates += db.session.scalars(
+        sa.select(Choice.feedback_md)
+        .join(Question)
+        .join(Step)
+        .where(Step.version_id == version.id, Choice.feedback_md.like(pattern))
+    )
+    return any(find_review_notes(text) for text in candidates)
