@@ -47,14 +47,14 @@ def test_admin_enters_and_imports_target_populations(journey, tmp_path):
 
     refused = tmp_path / "populations-refusees.csv"
     refused.write_text(
-        HEADER + "autre;enseignant;9 800;Rectorat, 2025;2025\nlyon;sante;100;ARS;2025\n",
+        HEADER + "autre;enseignant;9 800;Rectorat, 2025;2025\natlantide;sante;100;ARS;2025\n",
         encoding="utf-8",
     )
     page.get_by_label("Fichier CSV").set_input_files(refused)
     page.get_by_role("button", name="Importer").click()
     journey.check("Import refusé")
     expect(page.get_by_role("alert")).to_contain_text("Le fichier n'est pas importé")
-    expect(page.get_by_role("alert")).to_contain_text("Ligne 3 : territoire « lyon » inconnu.")
+    expect(page.get_by_role("alert")).to_contain_text("Ligne 3 : territoire « atlantide » inconnu.")
 
     accepted = tmp_path / "populations.csv"
     accepted.write_text(
