@@ -272,7 +272,8 @@ class Scope:
         return [(key, indicator) for key in self.virtual_keys()]
 
 
-Monthly = dict[date, dict[tuple, Counter]]
+#: time -> row of the table -> counter -> amount (every counter present).
+Monthly = dict[date, dict[tuple, dict[str, int]]]
 
 
 def _monthly(scope: Scope, model, time_column, counters: Iterable[str], conditions) -> Monthly:
@@ -287,15 +288,19 @@ def _monthly(scope: Scope, model, time_column, counters: Iterable[str], conditio
         .where(*scope.where(model), *conditions)
         .group_by(*columns)
     )
-    monthly: Monthly = defaultdict(lambda: defaultdict(Counter))
+    monthly: Monthly = {}
     for row in db.session.execute(statement):
         moment, territory_id = row[0], row[1]
         group_id = row[2] if len(columns) == 3 else territory_id
         sums = row[len(columns) :]
+        by_key = monthly.setdefault(moment, {})
         for key in scope.rows_of(territory_id, group_id):
-            target = monthly[moment][key]
+            target = by_key.get(key)
+            if target is None:
+                target = by_key[key] = dict.fromkeys(counters, 0)
             for name, amount in zip(counters, sums, strict=True):
-                target[name] += amount or 0
+                if amount:
+                    target[name] += amount
     return monthly
 
 
