@@ -8,8 +8,8 @@ import pytest
 from training.monitoring import facts, periods, suppression
 from training.monitoring.charts import _nice_top
 from training.monitoring.indicators import _median
-from training.monitoring.numbers import french_number
 from training.monitoring.suppression import Line
+from training.numbers import french_number
 
 TODAY = date(2026, 12, 1)
 FIRST = date(2025, 9, 1)

@@ -1,5 +1,6 @@
 """Target populations: entered by an admin or imported from a CSV file, all or nothing, audited."""
 
+import dataclasses
 import io
 
 import pytest
@@ -175,7 +176,7 @@ def test_a_file_of_data_without_header_is_refused():
             "Le fichier compte 5\u202f001 lignes de données, pour un maximum de 5\u202f000",
         ),
         (csv_text("x" * MAX_CSV_BYTES), "Le fichier dépasse 1 Mo"),
-        (csv_text('paris;sante;100;"' + "x" * 200_000), "Ligne 2 : cellule trop longue"),
+        (csv_text('paris;sante;100;"' + "x" * 200_000), "Ligne 2 : cellule illisible"),
     ],
     ids=["empty", "blank", "header-only", "too-many-lines", "too-big", "unclosed-quote"],
 )
@@ -185,7 +186,7 @@ def test_a_file_that_cannot_be_read_is_refused(text, message):
 
 
 def test_the_line_limit_counts_data_lines(monkeypatch):
-    monkeypatch.setattr(target_csv, "MAX_CSV_ROWS", 2)
+    monkeypatch.setattr(target_csv, "RULES", dataclasses.replace(target_csv.RULES, max_rows=2))
     two = csv_text(GOOD, "marseille;sante;100;ARS;2025")
     assert len(parse_targets_csv(two, TERRITORIES, PROFESSIONS)) == 2
     assert problems_of(two + "bordeaux;sante;100;ARS;2025\n")[0].startswith(

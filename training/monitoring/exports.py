@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from training.monitoring.filters import GROUP_LABELS
 from training.monitoring.indicators import COLUMNS, Report, Shown
-from training.monitoring.numbers import french_number
+from training.numbers import french_number
 from training.timeutils import french_datetime
 
 Cell = str | int | float

@@ -23,8 +23,8 @@ from training.monitoring.models import (
     RegistrationCount,
     StageCount,
 )
-from training.monitoring.numbers import french_number
 from training.monitoring.targets import targets_by_cell
+from training.numbers import french_number
 
 TOTAL, PILOTS, NON_PILOTS = ("total",), ("pilots",), ("non-pilots",)
 FLOWS = ("enrolled", "started", "completed")

@@ -8,7 +8,9 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from training.monitoring.numbers import french_number
+from training import csv_upload
+from training.csv_upload import CsvFileError, CsvProblem
+from training.numbers import french_number
 
 MAX_CSV_BYTES = 1024 * 1024
 MAX_CSV_ROWS = 5000
@@ -33,23 +35,18 @@ class TargetError(Exception):
     """A rule was broken; the message is French and can be shown to the user."""
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    """One problem of an imported file; `line` is None for the file as a whole."""
-
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return self.message if self.line is None else f"Ligne {self.line} : {self.message}"
-
-
-class TargetImportError(TargetError):
+class TargetImportError(CsvFileError, TargetError):
     """A file that cannot be imported: carries every problem found, in file order."""
 
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
+
+RULES = csv_upload.CsvRules(
+    max_bytes=MAX_CSV_BYTES,
+    max_rows=MAX_CSV_ROWS,
+    size_label="1 Mo",
+    one_row_per="population cible",
+    header_hint=HEADER_HINT,
+    error=TargetImportError,
+)
 
 
 @dataclass(frozen=True)
@@ -66,21 +63,7 @@ class TargetRow:
 
 def decode_csv(data: bytes) -> str:
     """The text of an uploaded file, or TargetImportError if it is too big or not UTF-8."""
-    if len(data) > MAX_CSV_BYTES:
-        raise TargetImportError([_too_big()])
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise TargetImportError(
-            [
-                ImportProblem(
-                    line,
-                    "caractère illisible : le fichier n'est pas encodé en UTF-8. Dans votre "
-                    "tableur, enregistrez-le au format « CSV UTF-8 ».",
-                )
-            ]
-        ) from None
+    return csv_upload.decode(data, RULES)
 
 
 def parse_targets_csv(
@@ -90,9 +73,9 @@ def parse_targets_csv(
 
     Columns are found by their header name, so their order is free. Blank lines are skipped.
     """
-    (header_line, header), data = _read_rows(text)
+    (header_line, header), data = csv_upload.read_rows(text, RULES)
     columns = _header_columns(header_line, header)
-    _check_row_count(len(data))
+    csv_upload.check_row_count(len(data), RULES)
     checked = [
         _check_row(line, cells, columns, territory_codes, profession_codes) for line, cells in data
     ]
@@ -101,42 +84,6 @@ def parse_targets_csv(
     if problems:
         raise TargetImportError(sorted(problems, key=lambda problem: problem.line or 0))
     return [row for row, _row_problems in checked if row is not None]
-
-
-def _too_big() -> ImportProblem:
-    return ImportProblem(None, "Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers.")
-
-
-def _read_rows(text: str) -> tuple[tuple[int, list[str]], list[tuple[int, list[str]]]]:
-    """The header and the other non-blank rows, each with the line it starts on (a quoted
-    cell may span lines)."""
-    text = text.removeprefix("\ufeff")
-    if len(text.encode("utf-8")) > MAX_CSV_BYTES:
-        raise TargetImportError([_too_big()])
-    if not text.strip():
-        raise TargetImportError([ImportProblem(None, f"Le fichier est vide. {HEADER_HINT}")])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
-    rows: list[tuple[int, list[str]]] = []
-    line = 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error:
-        problem = "cellule trop longue : un guillemet ouvert sur cette ligne n'est-il pas refermé ?"
-        raise TargetImportError([ImportProblem(line, problem)]) from None
-    return rows[0], rows[1:]
-
-
-def _separator(text: str) -> str:
-    """`;` (French spreadsheets) or `,`, whichever the header line holds more of.
-
-    Column names contain neither, so the header cannot be fooled by a comma inside a source,
-    as csv.Sniffer can when every line's source holds one.
-    """
-    header_line = next(line for line in text.splitlines() if line.strip())
-    return "," if header_line.count(",") > header_line.count(";") else ";"
 
 
 def _column_name(cell: str) -> str | None:
@@ -154,54 +101,22 @@ def _header_columns(line: int, header: list[str]) -> dict[str, int]:
     """The index of each column by its name in CSV_COLUMNS; TargetImportError if unusable."""
     columns: dict[str, int] = {}
     problems = []
-    for index, cell in enumerate(_without_trailing_blanks(header)):
+    for index, cell in enumerate(csv_upload.without_trailing_blanks(header)):
         name = _column_name(cell)
         if name is None:
             shown = f"« {cell.strip()} »" if cell.strip() else f"n° {index + 1}, sans nom,"
-            problems.append(ImportProblem(line, f"colonne {shown} inconnue."))
+            problems.append(CsvProblem(line, f"colonne {shown} inconnue."))
         elif name in columns:
-            problems.append(ImportProblem(line, f"colonne « {name} » en double."))
+            problems.append(CsvProblem(line, f"colonne « {name} » en double."))
         else:
             columns[name] = index
     missing = [f"« {name} »" for name in CSV_COLUMNS if name not in columns]
     if missing:
         label = "colonnes manquantes" if len(missing) > 1 else "colonne manquante"
-        problems.append(ImportProblem(line, f"{label} : {', '.join(missing)}. {HEADER_HINT}"))
+        problems.append(CsvProblem(line, f"{label} : {', '.join(missing)}. {HEADER_HINT}"))
     if problems:
         raise TargetImportError(problems)
     return columns
-
-
-def _check_row_count(count: int) -> None:
-    if count > MAX_CSV_ROWS:
-        raise TargetImportError(
-            [
-                ImportProblem(
-                    None,
-                    f"Le fichier compte {french_number(count)} lignes de données, pour un "
-                    f"maximum de {french_number(MAX_CSV_ROWS)} : découpez-le en plusieurs "
-                    "fichiers.",
-                )
-            ]
-        )
-    if count == 0:
-        raise TargetImportError(
-            [
-                ImportProblem(
-                    None,
-                    "Le fichier ne contient que la ligne des noms de colonnes : ajoutez une "
-                    "ligne par population cible.",
-                )
-            ]
-        )
-
-
-def _without_trailing_blanks(cells: list[str]) -> list[str]:
-    """Spreadsheets often end lines with empty cells: they are not columns."""
-    end = len(cells)
-    while end and not cells[end - 1].strip():
-        end -= 1
-    return cells[:end]
 
 
 def _check_row(
@@ -210,11 +125,11 @@ def _check_row(
     columns: dict[str, int],
     territory_codes: Collection[str],
     profession_codes: Collection[str],
-) -> tuple[TargetRow | None, list[ImportProblem]]:
+) -> tuple[TargetRow | None, list[CsvProblem]]:
     width = len(columns)
-    filled = _without_trailing_blanks(cells)
+    filled = csv_upload.without_trailing_blanks(cells)
     if len(filled) > width:
-        return None, [ImportProblem(line, f"{len(filled)} colonnes au lieu de {width}.")]
+        return None, [CsvProblem(line, f"{len(filled)} colonnes au lieu de {width}.")]
     value = {name: _cell(cells, index) for name, index in columns.items()}
     problems: list[str] = []
     territory = _code(
@@ -235,7 +150,7 @@ def _check_row(
     source = _source(value["source"], problems)
     year = _year(value["année"], problems)
     if problems:
-        return None, [ImportProblem(line, message) for message in problems]
+        return None, [CsvProblem(line, message) for message in problems]
     return TargetRow(line, territory, profession, population, source, year), []
 
 
@@ -299,7 +214,7 @@ def _year(value: str, problems: list[str]) -> int:
     return 0
 
 
-def _duplicates(data: list[tuple[int, list[str]]], columns: dict[str, int]) -> list[ImportProblem]:
+def _duplicates(data: list[tuple[int, list[str]]], columns: dict[str, int]) -> list[CsvProblem]:
     """Lines naming the territory and profession of an earlier line, valid or not."""
     first_line: dict[tuple[str, str], int] = {}
     problems = []
@@ -311,7 +226,7 @@ def _duplicates(data: list[tuple[int, list[str]]], columns: dict[str, int]) -> l
             continue
         if (territory, profession) in first_line:
             problems.append(
-                ImportProblem(
+                CsvProblem(
                     line,
                     f"territoire « {territory} » et profession « {profession} » déjà présents "
                     f"ligne {first_line[territory, profession]}.",

@@ -6,7 +6,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from training.accounts.forms import REQUIRED, ReferenceChoicesMixin
 from training.forms import FrenchForm, optional_int
-from training.monitoring.numbers import french_number
 from training.monitoring.target_csv import (
     MAX_CSV_BYTES,
     MAX_CSV_ROWS,
@@ -15,6 +14,7 @@ from training.monitoring.target_csv import (
     MIN_YEAR,
     SOURCE_MAX_LENGTH,
 )
+from training.numbers import french_number
 
 
 class TargetForm(ReferenceChoicesMixin, FrenchForm):

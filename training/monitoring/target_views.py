@@ -7,12 +7,13 @@ from training.accounts import services as accounts
 from training.accounts.access import roles_required
 from training.accounts.forms import EmptyForm
 from training.accounts.models import Profession, Role, Territory
+from training.csv_upload import CsvProblem
 from training.extensions import db
 from training.monitoring import bp, target_csv
 from training.monitoring import targets as services
 from training.monitoring.models import TargetPopulation
-from training.monitoring.numbers import french_number
 from training.monitoring.target_forms import TargetForm, TargetImportForm
+from training.numbers import french_number
 
 
 @bp.route("/admin/populations-cibles")
@@ -77,7 +78,7 @@ def delete_target(target_id: int):
 def import_targets():
     """Import target populations from a CSV file: every line, or none if one is wrong."""
     form = TargetImportForm()
-    problems: list[target_csv.ImportProblem] = []
+    problems: list[CsvProblem] = []
     if form.validate_on_submit():
         try:
             text = target_csv.decode_csv(form.file.data.read(target_csv.MAX_CSV_BYTES + 1))

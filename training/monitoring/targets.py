@@ -16,12 +16,12 @@ from training.accounts.models import Profession, Territory, User
 from training.audit.services import record_event
 from training.extensions import db
 from training.monitoring.models import TargetPopulation
-from training.monitoring.numbers import french_number
 from training.monitoring.target_csv import (
     TargetError,
     TargetRow,
     parse_targets_csv,
 )
+from training.numbers import french_number
 
 Outcome = Literal["created", "updated", "unchanged"]
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
+from training import csv_upload
+from training.csv_upload import CsvFileError, CsvProblem
+
 #: Small enough to travel back in the preview page's hidden field (Werkzeug keeps form fields
 #: of up to 500 KB in memory), large enough for MAX_ROWS lines.
 MAX_CSV_BYTES = 200 * 1024
@@ -32,23 +35,18 @@ HEADER_HINT = "La première ligne doit nommer les colonnes : " + ";".join(CSV_CO
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True)
-class CsvProblem:
-    """One problem of the file; `line` is None for the file as a whole."""
-
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return self.message if self.line is None else f"Ligne {self.line} : {self.message}"
-
-
-class InvitationCsvError(Exception):
+class InvitationCsvError(CsvFileError):
     """A file that cannot be used: every problem found, in file order."""
 
-    def __init__(self, problems: list[CsvProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
+
+RULES = csv_upload.CsvRules(
+    max_bytes=MAX_CSV_BYTES,
+    max_rows=MAX_ROWS,
+    size_label="200 Ko",
+    one_row_per="personne à inviter",
+    header_hint=HEADER_HINT,
+    error=InvitationCsvError,
+)
 
 
 @dataclass(frozen=True)
@@ -74,21 +72,7 @@ def _plain(text: str) -> str:
 
 def decode_csv(data: bytes) -> str:
     """The text of an uploaded file; InvitationCsvError if it is too big or not UTF-8."""
-    if len(data) > MAX_CSV_BYTES:
-        raise InvitationCsvError([_too_big()])
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InvitationCsvError(
-            [
-                CsvProblem(
-                    line,
-                    "caractère illisible : le fichier n'est pas encodé en UTF-8. Dans votre "
-                    "tableur, enregistrez-le au format « CSV UTF-8 ».",
-                )
-            ]
-        ) from None
+    return csv_upload.decode(data, RULES)
 
 
 def parse_invitations_csv(text: str, professions: Mapping[str, str]) -> list[InvitationRow]:
@@ -98,28 +82,9 @@ def parse_invitations_csv(text: str, professions: Mapping[str, str]) -> list[Inv
     accents) to the profession's code. Columns are found by their header name, in any order;
     blank lines are skipped; a byte order mark, `;` or `,` are all accepted.
     """
-    (header_line, header), data = _read_rows(text)
+    (header_line, header), data = csv_upload.read_rows(text, RULES)
     columns = _header_columns(header_line, header)
-    if len(data) > MAX_ROWS:
-        raise InvitationCsvError(
-            [
-                CsvProblem(
-                    None,
-                    f"Le fichier compte {_number(len(data))} lignes de données, pour un maximum "
-                    f"de {_number(MAX_ROWS)} : découpez-le en plusieurs fichiers.",
-                )
-            ]
-        )
-    if not data:
-        raise InvitationCsvError(
-            [
-                CsvProblem(
-                    None,
-                    "Le fichier ne contient que la ligne des noms de colonnes : ajoutez une "
-                    "ligne par personne à inviter.",
-                )
-            ]
-        )
+    csv_upload.check_row_count(len(data), RULES)
     known = {_plain(key): code for key, code in professions.items()}
     rows, problems = [], []
     first_line: dict[str, int] = {}
@@ -142,53 +107,10 @@ def parse_invitations_csv(text: str, professions: Mapping[str, str]) -> list[Inv
     return rows
 
 
-def _number(value: int) -> str:
-    """12345 -> « 12 345 », with a narrow no-break space, as French writes numbers."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def _too_big() -> CsvProblem:
-    return CsvProblem(None, "Le fichier dépasse 200 Ko : découpez-le en plusieurs fichiers.")
-
-
-def _read_rows(text: str) -> tuple[tuple[int, list[str]], list[tuple[int, list[str]]]]:
-    """The header and the other non-blank rows, each with the line it starts on."""
-    text = text.removeprefix("\ufeff")
-    if len(text.encode("utf-8")) > MAX_CSV_BYTES:
-        raise InvitationCsvError([_too_big()])
-    if not text.strip():
-        raise InvitationCsvError([CsvProblem(None, f"Le fichier est vide. {HEADER_HINT}")])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
-    rows: list[tuple[int, list[str]]] = []
-    line = 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error:
-        problem = "cellule illisible : un guillemet ouvert sur cette ligne n'est-il pas refermé ?"
-        raise InvitationCsvError([CsvProblem(line, problem)]) from None
-    return rows[0], rows[1:]
-
-
-def _separator(text: str) -> str:
-    """`;` (French spreadsheets) or `,`, whichever the header line holds more of."""
-    header_line = next(line for line in text.splitlines() if line.strip())
-    return "," if header_line.count(",") > header_line.count(";") else ";"
-
-
-def _without_trailing_blanks(cells: list[str]) -> list[str]:
-    end = len(cells)
-    while end and not cells[end - 1].strip():
-        end -= 1
-    return cells[:end]
-
-
 def _header_columns(line: int, header: list[str]) -> dict[str, int]:
     columns: dict[str, int] = {}
     problems = []
-    for index, cell in enumerate(_without_trailing_blanks(header)):
+    for index, cell in enumerate(csv_upload.without_trailing_blanks(header)):
         key = _plain(cell)
         name = next((n for n, aliases in COLUMN_NAMES.items() if key in aliases), None)
         if name is None:
@@ -215,7 +137,7 @@ def _check_row(
     line: int, cells: list[str], columns: dict[str, int], professions: Mapping[str, str]
 ) -> tuple[InvitationRow | None, list[CsvProblem]]:
     width = max(columns.values()) + 1
-    filled = _without_trailing_blanks(cells)
+    filled = csv_upload.without_trailing_blanks(cells)
     if len(filled) > width:
         return None, [
             CsvProblem(
