@@ -11,7 +11,7 @@ from training.accounts.models import Role
 from training.certificates.services import paris_today
 from training.monitoring import bp, charts, periods
 from training.monitoring.filters import Choices, FilterError, parse_filters
-from training.monitoring.indicators import COLUMNS, build_report, suppression_rule
+from training.monitoring.indicators import COLUMNS, build_report
 
 MONITORS = (Role.MONITOR, Role.ADMIN)
 
@@ -42,7 +42,6 @@ def dashboard():
         columns=COLUMNS,
         args=report.filters.query() if report else request.args,
         period_choices=periods.period_choices(today, choices.first_month),
-        rule=suppression_rule(current_app.config["MONITORING_SMALL_COUNT_THRESHOLD"]),
         rate_bars=charts.rate_bars,
         monthly_lines=charts.monthly_lines,
     ), (400 if error else 200)
