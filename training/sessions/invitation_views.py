@@ -17,7 +17,7 @@ from training.mailer import send_email
 from training.sessions import bp, invitation_csv, invitations, services
 from training.sessions.forms import InvitationConfirmForm, InvitationUploadForm
 from training.sessions.models import TrainingSession
-from training.sessions.views import JOIN_LIMIT, TRAINERS, _own_session
+from training.sessions.views import JOIN_LIMIT, TRAINERS, _own_session, join_then_resume
 
 
 def _parse(text: str) -> list[invitation_csv.InvitationRow]:
@@ -155,19 +155,11 @@ def invitation(token: str):
             return redirect(url_for("accounts.login", next=request.path))
         if not form.validate_on_submit():
             abort(400)
-        try:
-            invitations.accept_invitation(current_user, invitation)
-        except services.SessionError as refused:
-            db.session.rollback()
-            error = str(refused)
-        else:
-            db.session.commit()
-            flash(
-                f"Vous avez rejoint la session « {session.name} » : votre inscription à sa "
-                "formation est faite.",
-                "success",
-            )
-            return redirect(url_for("learning.resume", slug=session.course.slug))
+        joined, error = join_then_resume(
+            session, lambda user, _session: invitations.accept_invitation(user, invitation)
+        )
+        if joined is not None:
+            return joined
     signup_link = None
     has_account = find_user_by_email(invitation.email) is not None
     if not current_user.is_authenticated and not has_account:

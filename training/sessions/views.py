@@ -302,19 +302,9 @@ def join(code: str):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        try:
-            services.join_session(current_user, session)
-        except services.SessionError as refused:
-            db.session.rollback()
-            error = str(refused)
-        else:
-            db.session.commit()
-            flash(
-                f"Vous avez rejoint la session « {session.name} » : votre inscription à sa "
-                "formation est faite.",
-                "success",
-            )
-            return redirect(url_for("learning.resume", slug=session.course.slug))
+        joined, error = join_then_resume(session, services.join_session)
+        if joined is not None:
+            return joined
     member = services.membership(session, current_user)
     reason = None
     if member is None:
@@ -336,3 +326,20 @@ def join(code: str):
 def my_training_sessions() -> list[TrainingSession]:
     """The signed-in person's sessions, for « Mon parcours »."""
     return services.sessions_of_member(current_user) if current_user.is_authenticated else []
+
+
+def join_then_resume(session, join):
+    """Call `join(current_user, session)`; on success commit, say so and go to the course
+    (the response, None), else roll back (None, the French reason it was refused)."""
+    try:
+        join(current_user, session)
+    except services.SessionError as refused:
+        db.session.rollback()
+        return None, str(refused)
+    db.session.commit()
+    flash(
+        f"Vous avez rejoint la session « {session.name} » : votre inscription à sa "
+        "formation est faite.",
+        "success",
+    )
+    return redirect(url_for("learning.resume", slug=session.course.slug)), None
