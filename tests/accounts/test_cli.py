@@ -64,3 +64,35 @@ def test_every_demo_account_can_log_in_through_the_form(app):
     app.test_cli_runner().invoke(args=["demo"])
     for email, *_ in DEMO_ACCOUNTS:
         assert log_in(app.test_client(), email, DEMO_PASSWORD).status_code == 302, email
+
+
+def test_demo_gives_the_trainer_a_session_and_quiz_statistics_to_read(app):
+    from training.catalog.services import latest_versions
+    from training.content.models import Step
+    from training.sessions.models import SessionMember, TrainingSession
+    from training.sessions.statistics import quiz_report
+
+    runner = app.test_cli_runner()
+    assert "Session de démonstration du formateur" in runner.invoke(args=["demo"]).output
+    assert "Session de démonstration" not in runner.invoke(args=["demo"]).output
+    with app.app_context():
+        session = db.session.scalars(sa.select(TrainingSession)).one()
+        assert session.trainer.email == "formateur@demo.example.org"
+        members = db.session.scalars(sa.select(SessionMember).filter_by(session=session)).all()
+        assert len(members) == 16
+        assert {m.enrolment.course_id for m in members} == {session.course_id}
+        teachers = next(v for v in latest_versions() if v.course.slug == "enseignants")
+        final = db.session.scalar(
+            sa.select(Step).filter_by(
+                version_id=teachers.id, key="04-evaluation-et-ressources/01-quiz-final"
+            )
+        )
+        report = quiz_report(final)
+        in_session = quiz_report(final, session)
+    assert in_session.statistics is not None
+    assert 5 <= in_session.attempts < report.attempts
+    assert report.statistics is not None
+    assert report.attempts == report.statistics.attempts >= 100
+    facilities = [question.facility for question in report.statistics.questions]
+    assert min(facilities) < 70 < max(facilities)
+    assert all(q.discrimination and q.discrimination > 0 for q in report.statistics.questions)

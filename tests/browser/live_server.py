@@ -3,11 +3,13 @@
 import os
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -119,6 +121,12 @@ class LiveServer:
                 self._process.wait()
         if self._log is not None:
             self._log.close()
+
+    def wrong_choice_ids(self) -> set[str]:
+        """Every wrong choice of every quiz, for a journey where someone must fail one."""
+        with closing(sqlite3.connect(self.workdir / "training.sqlite3")) as database:
+            rows = database.execute("SELECT id FROM quiz_choices WHERE NOT is_correct")
+            return {str(choice_id) for (choice_id,) in rows}
 
     def log_tail(self, lines: int = 40) -> str:
         if not self.log_path.exists():

@@ -86,3 +86,15 @@ def log_out(journey: Journey) -> Page:
     journey.check("Déconnecté")
     expect(page.get_by_role("status")).to_contain_text("Vous êtes déconnecté")
     return page
+
+
+def answer_wrongly(page: Page, wrong_choice_ids: set[str]) -> None:
+    """Tick one wrong choice in every question of the quiz on the page, as a person would (on
+    the label, where the DSFR draws the radio or the box)."""
+    for question in page.get_by_role("main").locator("form fieldset").all():
+        box = next(
+            box
+            for box in question.locator("input").all()
+            if box.get_attribute("value") in wrong_choice_ids
+        )
+        page.locator(f"label[for='{box.get_attribute('id')}']").click()

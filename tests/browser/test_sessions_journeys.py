@@ -1,6 +1,7 @@
 """A trainer runs a session: creates it (after a refused form), shares its code; a teacher joins
 it by the link and starts the course; the trainer follows her progress, ticks attendance,
-filters « en cours » and downloads the table."""
+filters « en cours », downloads the table, invites three people by CSV, reminds those who have
+not finished, grants the teacher one more attempt at the final quiz and reads its statistics."""
 
 import io
 import re
@@ -11,7 +12,7 @@ from odf.opendocument import load
 from odf.table import TableCell, TableRow
 from playwright.sync_api import expect
 
-from .steps import PASSWORD, confirm_email, log_in_as_demo, new_email, sign_up
+from .steps import PASSWORD, answer_wrongly, confirm_email, log_in_as_demo, new_email, sign_up
 
 COURSE = (
     "Repérer et signaler la traite des êtres humains pour les enseignants et personnels "
@@ -19,7 +20,7 @@ COURSE = (
 )
 
 
-def test_trainer_runs_a_session_and_a_teacher_joins_it(journey, new_journey, mailbox):
+def test_trainer_runs_a_session_and_a_teacher_joins_it(journey, new_journey, mailbox, live_site):
     today = date.today()
     page = journey.start()
     log_in_as_demo(journey, "trainer")
@@ -149,9 +150,51 @@ def test_trainer_runs_a_session_and_a_teacher_joins_it(journey, new_journey, mai
     expect(page.get_by_role("status").first).to_contain_text("Rappel envoyé à 2 participants")
     assert mailbox.to(email)[-1]["Subject"] == "Rappel : votre formation vous attend"
 
+    # Inès fails the final quiz three times; the trainer grants her one more attempt.
+    wrong = live_site.wrong_choice_ids()
+    other.get_by_role("link", name="Quiz final").first.click()
+    teacher.check("Quiz final")
+    other.get_by_role("button", name="Commencer le quiz").click()
+    for number in (1, 2, 3):
+        teacher.check(f"Quiz final, tentative {number}")
+        answer_wrongly(other, wrong)
+        other.get_by_role("button", name="Valider mes réponses").click()
+        teacher.check(f"Quiz final non réussi, tentative {number}")
+        if number < 3:
+            other.get_by_role("button", name="Nouvelle tentative").click()
+    expect(other.locator("#resultat")).to_contain_text("Vous avez utilisé toutes vos tentatives.")
+
+    page.reload()
+    journey.check("Session, tentatives épuisées")
+    row = page.get_by_role("row").filter(has_text="Inès Moreau")
+    expect(row).to_contain_text("Tentatives épuisées")
+    row.get_by_role("button", name=re.compile("^Accorder une tentative")).click()
+    journey.check("Tentative accordée")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Une tentative supplémentaire est accordée à Inès Moreau"
+    )
+    other.reload()
+    teacher.check("Résultat, tentative accordée")
+    expect(other.locator("#resultat")).to_contain_text("Il vous reste 1 tentative.")
+    expect(other.get_by_role("button", name="Nouvelle tentative")).to_be_visible()
+
     # And reads the statistics of the final quiz.
     page.get_by_role("link", name="Statistiques des quiz").click()
     journey.check("Statistiques des quiz")
     page.get_by_role("link", name="Quiz final").first.click()
     journey.check("Statistiques du quiz final")
     expect(page.get_by_role("heading", level=1)).to_have_text("Statistiques : Quiz final")
+    # Over every learner of the course (the demo's activity among them): figures to read.
+    first_attempts = page.locator(".session-details dd").first.inner_text()
+    assert int(re.sub(r"\D", "", first_attempts)) >= 100
+    expect(
+        page.get_by_role("table", name="Choix des réponses, question 1", exact=True)
+    ).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Discrimination")
+    # Over the session only: too few first attempts to show anything.
+    page.get_by_label("Périmètre", exact=True).select_option(
+        label="Session « Enseignants de Bordeaux, hiver »"
+    )
+    page.get_by_role("button", name="Afficher").click()
+    journey.check("Statistiques du quiz final, session")
+    expect(page.get_by_role("main")).to_contain_text("Pas encore de statistiques : 1 première")

@@ -10,6 +10,7 @@ from training.accounts import services
 from training.accounts.models import Profession, Role, Territory
 from training.content import services as content
 from training.demo import bp
+from training.demo.sessions import load_demo_session
 from training.demo.statistics import load_demo_statistics
 from training.extensions import db
 from training.monitoring import summary
@@ -67,8 +68,9 @@ def load_demo_courses() -> list[str]:
 
 @bp.cli.command("demo")
 def demo_command() -> None:
-    """Load the demo accounts, the course catalogue of courses/ and demo activity for the
-    monitoring dashboard (whose summary is then rebuilt: the demo writes rows in bulk)."""
+    """Load the demo accounts, the course catalogue of courses/, demo activity for the
+    monitoring dashboard (whose summary is then rebuilt: the demo writes rows in bulk) and a
+    session of the demo trainer."""
     accounts = load_demo_accounts()
     db.session.commit()
     click.echo("Comptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ") :")
@@ -84,3 +86,7 @@ def demo_command() -> None:
         summary.rebuild()
         db.session.commit()
         click.echo(f"Activité de démonstration pour le suivi : {enrolments} inscriptions.")
+    session = load_demo_session()
+    if session is not None:
+        db.session.commit()
+        click.echo(f"Session de démonstration du formateur : « {session.name} ».")

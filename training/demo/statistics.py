@@ -18,8 +18,10 @@ from training.certificates.codes import generate_code
 from training.certificates.models import Certificate
 from training.certificates.services import expiry_for
 from training.content.models import Module, Step
+from training.demo.answers import SimulatedQuestion, simulate_attempt, simulated_questions
 from training.extensions import db
 from training.learning.models import QuizAttempt, StepCompletion
+from training.learning.services import quiz_questions
 from training.monitoring.models import TargetPopulation
 from training.timeutils import PARIS, utcnow
 
@@ -145,6 +147,7 @@ def _write_enrolments(rng, now, enrolments, user_ids, users, steps) -> None:
     names = {row["email"]: row["full_name"] for row in users}
     emails = {user_id: email for email, user_id in user_ids.items()}
     versions = {v.id: v for v in latest_versions()}
+    quizzes = _quizzes(versions.values(), steps)
     completions, attempts, certificates, completed = [], [], [], []
     outcomes = [outcome for *_, outcome in enrolments]
     for (enrolment_id, user_id, version_id, enrolled_at), outcome in zip(
@@ -163,14 +166,7 @@ def _write_enrolments(rng, now, enrolments, user_ids, users, steps) -> None:
                 {"enrolment_id": enrolment_id, "step_id": step_id, "completed_at": moment}
             )
             if kind == "quiz":
-                attempts.append(
-                    {
-                        "enrolment_id": enrolment_id, "step_id": step_id, "number": 1,
-                        "pass_mark": 70, "choice_order": {}, "started_at": moment,
-                        "submitted_at": moment, "answers": {}, "score": rng.randint(70, 100),
-                        "passed": True,
-                    }
-                )  # fmt: skip
+                attempts.extend(_passed_quiz(rng, enrolment_id, step_id, quizzes[step_id], moment))
         if finish:
             completed.append({"id": enrolment_id, "completed_at": moment})
             version = versions[version_id]
@@ -189,6 +185,43 @@ def _write_enrolments(rng, now, enrolments, user_ids, users, steps) -> None:
     db.session.execute(sa.insert(QuizAttempt.__table__), attempts)
     db.session.execute(sa.update(Enrolment), completed)
     db.session.execute(sa.insert(Certificate.__table__), certificates)
+
+
+def _quizzes(versions, steps) -> dict[int, tuple[int, list[SimulatedQuestion]]]:
+    """Quiz step id -> (pass mark, its questions ready for simulated answers)."""
+    by_id = {step.id: step for step in db.session.scalars(
+        sa.select(Step).where(Step.id.in_(
+            [step_id for v in versions for step_id, kind in steps[v.id] if kind == "quiz"]
+        ))
+    )}  # fmt: skip
+    return {
+        step_id: (step.effective_pass_mark, simulated_questions(step.key, quiz_questions(step)))
+        for step_id, step in by_id.items()
+    }
+
+
+def _passed_quiz(rng, enrolment_id, step_id, quiz, moment) -> list[dict]:
+    """The attempts of a learner who passed this quiz: a first one with simulated answers and,
+    when it failed, a second one that passed."""
+    pass_mark, questions = quiz
+    attempts = []
+    ability = rng.gauss(0.7, 0.15)
+    for number in (1, 2):
+        answers, score, passed = simulate_attempt(rng, questions, ability, pass_mark)
+        if number == 2 and not passed:
+            answers = {str(q.key.id): sorted(q.key.correct_choice_ids) for q in questions}
+            score, passed = 100, True
+        attempts.append(
+            {
+                "enrolment_id": enrolment_id, "step_id": step_id, "number": number,
+                "pass_mark": pass_mark, "choice_order": {}, "started_at": moment,
+                "submitted_at": moment, "answers": answers, "score": score, "passed": passed,
+            }
+        )  # fmt: skip
+        if passed:
+            break
+        ability += 0.2
+    return attempts
 
 
 def _write_targets(territories: dict, professions: list[Profession]) -> None:
