@@ -5,6 +5,12 @@ BIN := $(VENV)/bin
 DSFR := node_modules/@gouvfr/dsfr/dist
 STATIC_DSFR := training/static/dsfr
 export FLASK_APP := wsgi
+# The application's own default is production (a server started without APP_ENV must not run
+# with development settings); every command here is a developer's.
+export APP_ENV ?= development
+# Ports of `make run`: the site and the development mail server (`make run PORT=5301`).
+PORT ?= 5000
+MAIL_PORT ?= 8025
 
 .PHONY: run test install assets lint test-tools test-sqlite test-postgresql captures clean
 
@@ -16,10 +22,10 @@ run: install assets
 	$(BIN)/flask courses rerender
 	test -f "$(SIGNING_KEY)" || $(BIN)/flask certificates keygen
 	$(BIN)/flask demo
-	@echo "Courriels : affichés ci-dessous par le serveur SMTP de développement (127.0.0.1:8025)."
+	@echo "Courriels : affichés ci-dessous par le serveur SMTP de développement (127.0.0.1:$(MAIL_PORT))."
 	trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Debugging & \
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_PORT) -c training.devmail.PrintDecoded & \
+	MAIL_PORT=$(MAIL_PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install assets lint test-tools test-sqlite test-postgresql
 

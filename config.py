@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
+#: Sessions and e-mail links are signed with SECRET_KEY: a short one could be guessed offline.
+MIN_SECRET_KEY_BYTES = 32
 
 
 class ConfigurationError(RuntimeError):
@@ -19,12 +21,25 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_list(name: str) -> list[str] | None:
+    """A comma-separated setting; None when unset or blank."""
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return items or None
+
+
+def _hosts_of(url: str | None) -> list[str] | None:
+    host = urlsplit(url or "").hostname
+    return [host] if host else None
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-key-change-me")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'training.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: hide_parameters: a database error's message (logged with its traceback) then leaves out
+    #: the statement's values: password hashes, session tokens, people's names and addresses.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SERVICE_NAME = "Former au repérage de la traite des êtres humains"
     SERVICE_TAGLINE = "Plateforme de formation des professionnels — Miprof et ENM"
 
@@ -38,16 +53,33 @@ class Config:
     #: WTForms' bundled French messages (see training.forms.FrenchForm), without Flask-Babel.
     WTF_I18N_ENABLED = False
 
+    #: Redis, where the workers share their rate-limit counters; /readyz checks it answers.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
     #: Rate limits are shared between workers through Redis when REDIS_URL is set.
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    #: Redis down: each worker counts in its own memory meanwhile (a warning is logged, Redis
+    #: is tried again now and then), rather than refusing log-ins and verifications with a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: And a failure the fallback does not cover (Redis lost between the check of a request
+    #: and the count of its outcome) is logged, not turned into a 500.
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: A Redis that does not answer within a second counts as down, rather than holding the
+    #: request until the system gives up on the connection.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     RATELIMIT_HEADERS_ENABLED = True
     #: Namespace of the rate-limit keys in Redis, for several platforms sharing one server.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "formation-traite")
+    #: Failed log-ins per account *from one client address* (accounts.views._login_account_key
+    #: says why not per account alone: anyone could lock its owner out).
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
     SENSITIVE_FORM_LIMIT = os.environ.get("SENSITIVE_FORM_LIMIT", "10 per hour")
     #: Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    #: Host names the site answers to (the Host header, or X-Forwarded-Host behind PROXY_COUNT
+    #: proxies), comma-separated, a leading dot admitting subdomains; any other gets 400.
+    #: Unset: any host (development, tests); the host of SITE_URL in production.
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
@@ -61,9 +93,10 @@ class Config:
     #: scrypt with Werkzeug's default cost (N=2**15, r=8, p=1).
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105
 
-    #: Public root URL of the site, e.g. https://formation.exemple.gouv.fr: the host printed in
-    #: certificates' QR codes and naming the badges' issuer and key. Unset: taken from each
-    #: request (development). Required in production, where workers sit behind a proxy.
+    #: Public root URL of the site, e.g. https://formation.exemple.gouv.fr: the host of every
+    #: link sent by e-mail, printed in certificates' QR codes and naming the badges' issuer and
+    #: key (training.urls). Unset: taken from each request (development). Required in
+    #: production, where workers sit behind a proxy.
     SITE_URL = os.environ.get("SITE_URL", "").rstrip("/") or None
     #: Scheme of URLs built outside a request when SITE_URL is unset (Flask's setting).
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
@@ -92,24 +125,45 @@ class Config:
     #: target populations (1 MB) for now.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(5 * 1024 * 1024)))
 
+    #: Who answers for the platform, shown on the legal notice, the privacy notice, the
+    #: accessibility statement and the help page. Unset: the pages say which setting to fill in.
+    DATA_CONTROLLER = os.environ.get(
+        "DATA_CONTROLLER",
+        "Mission interministérielle pour la protection des femmes contre les violences et la "
+        "lutte contre la traite des êtres humains (Miprof)",
+    )
+    #: E-mail address of the data protection officer (DPO) of the controller.
+    DPO_CONTACT = os.environ.get("DPO_CONTACT") or None
+    #: E-mail address that answers questions about the platform itself (accounts, access).
+    SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL") or None
+    #: Name, address and telephone of the host, as the legal notice must give them.
+    HOSTING_PROVIDER = os.environ.get("HOSTING_PROVIDER") or None
+
+    #: `flask demo` creates accounts whose password is published in the README.
+    DEMO_DATA_ALLOWED = False
+
     EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 48
     PASSWORD_RESET_MAX_AGE = 60 * 60
     ACCOUNTS_PER_PAGE = 25
+    AUDIT_EVENTS_PER_PAGE = 50
 
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    DEMO_DATA_ALLOWED = True
 
 
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_PORT = 0
     #: A cheaper scrypt, so that tests creating many accounts stay fast; same algorithm.
     PASSWORD_HASH_METHOD = "scrypt:4096:8:1"  # noqa: S105
     SERVER_NAME = "formation.test"
+    DEMO_DATA_ALLOWED = True
 
 
 class ProductionConfig(Config):
@@ -118,6 +172,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS") or _hosts_of(Config.SITE_URL)
     #: No default: a key created on the fly would sign certificates nobody can verify later.
     CERTIFICATE_SIGNING_KEY_PATH = os.environ.get("CERTIFICATE_SIGNING_KEY_PATH")
 
@@ -127,6 +182,11 @@ class ProductionConfig(Config):
         if not cls.SECRET_KEY:
             raise ConfigurationError(
                 "SECRET_KEY is required in production: it signs sessions and e-mail links."
+            )
+        if len(cls.SECRET_KEY.encode()) < MIN_SECRET_KEY_BYTES:
+            raise ConfigurationError(
+                f"SECRET_KEY is too short for production: at least {MIN_SECRET_KEY_BYTES} bytes "
+                "of random, e.g. python -c 'import secrets; print(secrets.token_hex(32))'."
             )
         if not cls.SQLALCHEMY_DATABASE_URI:
             raise ConfigurationError(
@@ -160,8 +220,13 @@ CONFIGS = {
 
 
 def config_from_environment() -> type[Config]:
-    """The class named by APP_ENV (development by default)."""
-    name = os.environ.get("APP_ENV", "development")
+    """The class named by APP_ENV, production by default.
+
+    Production is the default so that a server started without APP_ENV (gunicorn wsgi:app)
+    never runs with the development key, debug mode or demo accounts: it refuses to start
+    instead, naming the missing setting. `make run` sets APP_ENV=development.
+    """
+    name = os.environ.get("APP_ENV", "production")
     try:
         return CONFIGS[name]
     except KeyError:

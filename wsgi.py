@@ -1,4 +1,5 @@
-"""Entry point for gunicorn and `flask --app wsgi`."""
+"""Entry point for gunicorn and `flask --app wsgi`: production settings unless APP_ENV says
+otherwise (see config.config_from_environment)."""
 
 from training import create_app
 

@@ -147,7 +147,11 @@ def app(database_url: str, smtp_server, certificate_key_path: Path):
         CERTIFICATE_SIGNING_KEY_PATH = str(certificate_key_path)
         if database_url.startswith("postgresql"):
             # Room for the concurrency tests' 20 simultaneous connections.
-            SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}
+            SQLALCHEMY_ENGINE_OPTIONS = {
+                **TestingConfig.SQLALCHEMY_ENGINE_OPTIONS,
+                "pool_size": 25,
+                "max_overflow": 5,
+            }
 
     application = create_app(Config)
     with application.app_context():

@@ -64,7 +64,15 @@ def test_reference_data_is_seeded_by_the_migration(client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/aide", "/mentions-legales", "/donnees-personnelles", "/accessibilite"]
+    "url",
+    [
+        "/",
+        "/aide",
+        "/mentions-legales",
+        "/donnees-personnelles",
+        "/accessibilite",
+        "/guides/verifier-une-attestation",
+    ],
 )
 def test_public_pages_are_french_with_one_h1_and_a_skip_link(client, url):
     response = client.get(url)

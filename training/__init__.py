@@ -22,6 +22,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_templates(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_request_checks(app)
     register_access_control(app)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
@@ -54,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
         certificates,
         content,
         demo,
+        health,
         learning,
         monitoring,
         pages,
@@ -73,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(monitoring.bp)
     app.register_blueprint(sessions.bp)
     app.register_blueprint(authoring.bp)
+    app.register_blueprint(health.bp)
 
 
 def register_templates(app: Flask) -> None:
@@ -96,6 +99,12 @@ def register_security_headers(app: Flask) -> None:
     from training.security_headers import register_security_headers as register
 
     register(app)
+
+
+def register_request_checks(app: Flask) -> None:
+    from training.request_checks import refuse_control_characters_in_path
+
+    app.before_request(refuse_control_characters_in_path)
 
 
 def register_access_control(app: Flask) -> None:

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 
 from training.numbers import french_number
+from training.plain_text import clean_line
 
 Row = tuple[int, list[str]]
 
@@ -67,7 +68,8 @@ def decode(data: bytes, rules: CsvRules) -> str:
 
 def read_rows(text: str, rules: CsvRules) -> tuple[Row, list[Row]]:
     """The header and the other non-blank rows, each with the line it starts on (a quoted cell
-    may span lines); a byte order mark, `;` or `,` are all accepted."""
+    may span lines), their cells cleaned as one-line text (training.plain_text); a byte order
+    mark, `;` or `,` are all accepted."""
     text = text.removeprefix("\ufeff")
     if len(text.encode("utf-8")) > rules.max_bytes:
         raise _too_big(rules)
@@ -77,8 +79,9 @@ def read_rows(text: str, rules: CsvRules) -> tuple[Row, list[Row]]:
     rows: list[Row] = []
     line = 1
     try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
+        for raw_cells in reader:
+            cells = [clean_line(cell) for cell in raw_cells]
+            if any(cells):
                 rows.append((line, cells))
             line = reader.line_num + 1
     except csv.Error:

@@ -1,13 +1,18 @@
 """French error pages for the HTTP errors a user can meet; JSON errors under /api/."""
 
 import json
+import math
+import time
 from collections.abc import Iterable
+from contextlib import suppress
 
+import sqlalchemy as sa
 from flask import Flask, Response, current_app, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
-from training.extensions import db
+from training.extensions import db, limiter
 
 MESSAGES = {
     400: ("Requête incorrecte", "La demande n'a pas pu être traitée. Revenez à la page "
@@ -48,6 +53,12 @@ API_ERRORS = {
 }  # fmt: skip
 #: Headers of an HTTP error that an API client needs (the HTML pages do without them).
 API_ERROR_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
+#: The database errors that mean "not now" rather than a bug: the server is down, restarting or
+#: unreachable, the connection dropped, the pool has no connection free (with SQLite, a missing
+#: file or a lock too).
+DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+#: Seconds after which a client may try again when the database does not answer.
+RETRY_AFTER_UNAVAILABLE = 30
 
 
 def is_api_request() -> bool:
@@ -74,13 +85,55 @@ def api_error(
     return response
 
 
-def render_error(status: int, detail: str | None = None):
+def render_error(status: int, detail: str | None = None, links: Iterable[tuple[str, str]] = ()):
+    """The French error page; `links` are (label, URL) pairs offered before the home page."""
     if is_api_request():
         return api_error(status, detail)
     title, message = MESSAGES.get(status, MESSAGES[500])
     return render_template(
-        "errors/error.html", status=status, title=title, message=detail or message
+        "errors/error.html",
+        status=status,
+        title=title,
+        message=detail or message,
+        links=list(links),
     ), status
+
+
+def service_unavailable() -> Response:
+    """The 503 page, asking to come back in RETRY_AFTER_UNAVAILABLE seconds (JSON under /api/).
+
+    Built without the database, which is what is missing: a page of its own, without the
+    header of the others, which shows who is logged in, and rendered without the context
+    processors, since Flask-Login's loads the logged-in user from the database."""
+    retry_after = ("Retry-After", str(RETRY_AFTER_UNAVAILABLE))
+    if is_api_request():
+        return api_error(503, headers=[retry_after])
+    title, message = MESSAGES[503]
+    template = current_app.jinja_env.get_template("errors/unavailable.html")
+    response = current_app.make_response((template.render(title=title, message=message), 503))
+    response.headers.set(*retry_after)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def minutes_until_retry() -> int | None:
+    """Whole minutes, rounded up, until the rate limit this request hit lets it through again;
+    None when no limit was hit in this request."""
+    hit = limiter.current_limit
+    if hit is None or not hit.breached:
+        return None
+    return max(1, math.ceil((hit.window.reset_time - time.time()) / 60))
+
+
+def too_many_attempts_message() -> str:
+    """The 429 page's message, with the wait when it is known."""
+    minutes = minutes_until_retry()
+    if minutes is None:
+        return MESSAGES[429][1]
+    return (
+        "Vous avez fait trop de tentatives en peu de temps. Pour protéger les comptes, les "
+        f"tentatives sont suspendues : réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
+    )
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -92,11 +145,36 @@ def register_error_handlers(app: Flask) -> None:
             "rien n'a été enregistré.",
         )
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error: SecurityError):
+        """A Host outside TRUSTED_HOSTS is refused before routing, which leaves the request
+        without the URL adapter the page's links are built with: one on a trusted host."""
+        if request_ctx.url_adapter is None:
+            trusted = app.config["TRUSTED_HOSTS"] or ["localhost"]
+            request_ctx.url_adapter = app.url_map.bind(
+                trusted[0].lstrip("."),
+                script_name=request.script_root or "/",
+                url_scheme=request.scheme,
+            )
+        return render_error(400)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if is_api_request():
             return api_error(error.code or 500, headers=error.get_headers())
+        if error.code == 429:
+            return render_error(429, too_many_attempts_message())
         return render_error(error.code or 500)
+
+    def database_unavailable(error: Exception):
+        """A 503, not the 500 of a bug: the request may well succeed in a moment."""
+        app.logger.error("Database unavailable", exc_info=error)
+        with suppress(sa.exc.SQLAlchemyError):
+            db.session.rollback()
+        return service_unavailable()
+
+    for error_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_class, database_unavailable)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -3,8 +3,9 @@
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, csrf_token, log_in
 from training.accounts.models import Profession, Territory, User
+from training.accounts.passwords import hash_password, password_problem, verify_password
 from training.extensions import db
 
 
@@ -44,24 +45,35 @@ def test_sign_up_creates_an_unconfirmed_learner_and_sends_the_link(app, client, 
     [message] = mailbox.to("nadia.benali@exemple.fr")
     assert message["Subject"] == "Confirmez votre adresse électronique"
 
+    # Not logged in yet: the same page as for an address that already has an account.
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Adresse électronique à confirmer" in page
+    assert "Consultez votre messagerie" in page
+    assert "Un message vient d&#39;être envoyé à nadia.benali@exemple.fr." in page
+    assert client.get("/compte").status_code == 302
 
     link = mailbox.last_link("nadia.benali@exemple.fr")
     response = client.get(link)
     assert response.status_code == 302
+    assert response.headers["Location"] == "/connexion"
     assert find_user(app, "nadia.benali@exemple.fr").is_confirmed
+    assert log_in(client, "nadia.benali@exemple.fr").status_code == 302
     assert "Adresse électronique à confirmer" not in client.get("/compte").get_data(as_text=True)
 
 
-def test_duplicate_email_in_another_case_is_refused(app, client, make_user, mailbox):
+def test_a_taken_address_in_another_case_creates_nothing_and_mails_its_owner(
+    app, client, make_user, mailbox
+):
+    """No « Un compte existe déjà » for the visitor (tests/security/test_account_enumeration)."""
     make_user("nadia.benali@exemple.fr")
     response = client.post(
         "/inscription", data=signup_data(client, app, email="NADIA.benali@exemple.FR")
     )
-    assert response.status_code == 422
-    assert "Un compte existe déjà avec cette adresse" in response.get_data(as_text=True)
-    assert mailbox.messages == []
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/inscription/message-envoye"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+    [notice] = mailbox.to("nadia.benali@exemple.fr")
+    assert notice["Subject"] == "Vous avez déjà un compte sur la plateforme"
 
 
 @pytest.mark.parametrize(
@@ -121,3 +133,28 @@ def test_confirmation_link_forged_or_for_another_address(app, client, make_user)
     response = client.get(f"/confirmer/{token}")
     assert response.status_code == 400
     assert "n&#39;est pas valide" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "password", ["une phrase de passe " * 10, "abcd" * 3], ids=["200-characters", "4-distinct"]
+)
+def test_a_password_of_200_characters_or_of_4_distinct_ones_is_accepted(password):
+    assert password_problem(password) is None
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("une phrase de passe " * 10 + "!", "au plus 200 caractères"), ("abc" * 4, "trop courant")],
+    ids=["201-characters", "3-distinct"],
+)
+def test_a_password_of_201_characters_or_of_3_distinct_ones_is_refused(password, reason):
+    assert reason in password_problem(password)
+
+
+@pytest.mark.parametrize("method", ["scrypt:4096:8:1", "pbkdf2:sha256:1000"])
+def test_passwords_are_hashed_with_the_configured_method(app, monkeypatch, method):
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", method)
+    with app.app_context():
+        password_hash = hash_password(PASSWORD)
+    assert password_hash.startswith(f"{method}$")
+    assert verify_password(password_hash, PASSWORD)

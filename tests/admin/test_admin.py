@@ -20,7 +20,9 @@ def test_admin_changes_a_role_and_it_is_audited(app, login_as, make_user):
         event = db.session.scalar(sa.select(AuditEvent).filter_by(action="user.role_changed"))
         assert (event.actor_id, event.target_id) == (admin.user.id, str(learner.id))
         assert event.details == {"previous": "learner", "new": "trainer"}
-    assert "user.role_changed" in admin.get("/admin/journal").get_data(as_text=True)
+    journal = admin.get("/admin/journal?action=user.role_changed").get_data(as_text=True)
+    assert "<td>Rôle modifié</td>" in journal
+    assert "Ancien rôle : Apprenant<br>Nouveau rôle : Formateur" in journal
 
 
 def test_unknown_role_is_refused(app, login_as, make_user):

@@ -1,10 +1,13 @@
 """The trainers' space: who reaches it, the course list, « Points à valider » and the preview."""
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import ROOT
-from training.accounts.models import Role
+from training.accounts.models import Role, User
+from training.authoring.authors import add_co_author
 from training.content import services as content
+from training.content.models import Course
 from training.extensions import db
 
 SLUG = "exemple-cours"
@@ -16,22 +19,37 @@ ROUTES = [
     f"/formateur/formations/{SLUG}/apercu/02-verifier/01-quiz",
     f"/formateur/formations/{SLUG}/apercu/images/trois-elements.svg",
 ]
-#: Every trainer sees every course in this slice: ownership and co-authors come with the editor.
+#: The course's author and admins read its pages; another trainer only the list (of their own).
 ALLOWED = {
     Role.LEARNER: 403,
     Role.MONITOR: 403,
-    Role.TRAINER: 200,
-    "another trainer": 200,
+    "author": 200,
+    "another trainer": 403,
     Role.ADMIN: 200,
 }
+LIST_ALLOWED = {**ALLOWED, "another trainer": 200}
+
+
+def author_client(app, login_as, slug: str = SLUG):
+    """A client logged in as a trainer who is an author of the course `slug`."""
+    client = login_as(Role.TRAINER)
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
+        add_co_author(course, db.session.get(User, client.user.id), None)
+        db.session.commit()
+    return client
 
 
 @pytest.mark.parametrize("url", ROUTES)
 @pytest.mark.parametrize("who", list(ALLOWED), ids=str)
 def test_access_table(app, example_course, login_as, url, who):
-    client = login_as(Role.TRAINER if who == "another trainer" else who)
+    if who == "author":
+        client = author_client(app, login_as)
+    else:
+        client = login_as(Role.TRAINER if who == "another trainer" else who)
+    expected = (LIST_ALLOWED if url == "/formateur/formations" else ALLOWED)[who]
 
-    assert client.get(url).status_code == ALLOWED[who]
+    assert client.get(url).status_code == expected
 
 
 @pytest.mark.parametrize("url", ROUTES)
@@ -51,8 +69,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page(app, example_course, url)
         f"/formateur/formations/{SLUG}/apercu/..%2F..%2Fetc/passwd",
     ],
 )
-def test_unknown_objects_are_404(example_course, login_as, url):
-    assert login_as(Role.TRAINER).get(url).status_code == 404
+def test_unknown_objects_are_404(app, example_course, login_as, url):
+    assert author_client(app, login_as).get(url).status_code == 404
 
 
 def test_navigation_shows_redaction_to_trainers_and_admins_only(login_as):
@@ -61,16 +79,16 @@ def test_navigation_shows_redaction_to_trainers_and_admins_only(login_as):
         assert ('href="/formateur/formations"' in html) is shown, role
 
 
-def test_course_list_counts_review_notes(example_course, login_as):
-    html = login_as(Role.TRAINER).get("/formateur/formations").get_data(as_text=True)
+def test_course_list_counts_review_notes(app, example_course, login_as):
+    html = author_client(app, login_as).get("/formateur/formations").get_data(as_text=True)
 
     assert "Cours exemple" in html or SLUG in html
     assert "1 point à valider" in html
 
 
-def test_review_notes_page_lists_each_note_with_its_step_and_place(example_course, login_as):
+def test_review_notes_page_lists_each_note_with_its_step_and_place(app, example_course, login_as):
     html = (
-        login_as(Role.TRAINER)
+        author_client(app, login_as)
         .get(f"/formateur/formations/{SLUG}/points-a-valider")
         .get_data(as_text=True)
     )
@@ -81,8 +99,8 @@ def test_review_notes_page_lists_each_note_with_its_step_and_place(example_cours
     assert f"/formateur/formations/{SLUG}/apercu/01-decouvrir/01-les-trois-elements" in html
 
 
-def test_preview_shows_notes_answers_and_feedback(example_course, login_as):
-    client = login_as(Role.TRAINER)
+def test_preview_shows_notes_answers_and_feedback(app, example_course, login_as):
+    client = author_client(app, login_as)
     lesson = client.get(f"/formateur/formations/{SLUG}/apercu/01-decouvrir/01-les-trois-elements")
     quiz = client.get(f"/formateur/formations/{SLUG}/apercu/02-verifier/01-quiz")
 
@@ -103,7 +121,7 @@ def test_hostile_markdown_in_a_note_is_inert(app, tmp_path, login_as):
     with app.app_context():
         content.import_courses([course.path])
         db.session.commit()
-    client = login_as(Role.TRAINER)
+    client = author_client(app, login_as)
     for url in (
         f"/formateur/formations/{SLUG}/points-a-valider",
         f"/formateur/formations/{SLUG}/apercu/01-decouvrir/01-les-trois-elements",

@@ -90,6 +90,7 @@ class LiveServer:
             "--accept-review-notes",
             str(PROJECT_ROOT / "docs" / "exemple-cours"),
         )
+        self.flask("authoring", "add-author", "exemple-cours", "formateur@demo.example.org")
         self._log = self.log_path.open("w")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port",

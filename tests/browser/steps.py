@@ -42,19 +42,22 @@ def fill_sign_up_form(
 
 
 def sign_up(journey: Journey, *, email: str, full_name: str, **fields) -> Page:
-    """From any page: « Créer un compte », fill the form, submit; ends on « Mon compte »."""
+    """From any page: « Créer un compte », fill the form, submit; ends on « Consultez votre
+    messagerie », not logged in yet (then `confirm_email` and `log_in`)."""
     page = journey.page
     page.get_by_role("banner").get_by_role("link", name="Créer un compte").click()
     journey.check("Inscription")
     fill_sign_up_form(page, email=email, full_name=full_name, **fields)
     page.get_by_role("button", name="Créer mon compte").click()
-    journey.check("Compte créé")
-    expect(page.get_by_role("status")).to_contain_text("Votre compte est créé")
+    journey.check("Message envoyé")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Consultez votre messagerie")
+    expect(page.get_by_role("status")).to_contain_text(f"Un message vient d'être envoyé à {email}")
     return page
 
 
 def confirm_email(journey: Journey, mailbox, email: str) -> Page:
-    """Open the link of the confirmation e-mail, as one clicks it in a mail client."""
+    """Open the link of the confirmation e-mail, as one clicks it in a mail client; ends on
+    the log-in page (or « Mon compte » if already logged in)."""
     assert mailbox.to(email)[-1]["Subject"] == "Confirmez votre adresse électronique"
     journey.page.goto(mailbox.last_link(email))
     journey.check("Adresse confirmée")
@@ -71,7 +74,7 @@ def log_in(journey: Journey, email: str, password: str = PASSWORD) -> Page:
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("main").get_by_role("button", name="Se connecter").click()
     journey.check("Connecté")
-    expect(page.get_by_role("status")).to_contain_text("vous êtes connecté")
+    expect(page.get_by_role("status")).to_contain_text("Connexion réussie")
     return page
 
 
@@ -84,7 +87,7 @@ def log_out(journey: Journey) -> Page:
     page = journey.page
     page.get_by_role("banner").get_by_role("button", name="Se déconnecter").click()
     journey.check("Déconnecté")
-    expect(page.get_by_role("status")).to_contain_text("Vous êtes déconnecté")
+    expect(page.get_by_role("status")).to_contain_text("Déconnexion réussie")
     return page
 
 

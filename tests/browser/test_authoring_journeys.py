@@ -1,5 +1,6 @@
 """The trainers' space in a real browser: « Rédaction », a course's « Points à valider », a step's
-preview with its notes; then the same step seen by a learner, without any note."""
+preview with its notes; then a learner who finds the track asks for the common core first, and
+reads a step of the common core that has notes, without any note."""
 
 import re
 
@@ -13,6 +14,9 @@ COURSE = (
 )
 STEP = "Les formes d'exploitation qui peuvent toucher des élèves"
 NOTE = "Mariage forcé d'un élève à l'étranger : vérifier s'il convient"
+CORE = "Repérer et signaler la traite des êtres humains : le socle commun"
+CORE_STEP = "Orienter la victime présumée"
+CORE_NOTE = "Compléter cette leçon avec les modalités concrètes du MNIOP"
 
 
 def test_trainer_reads_the_review_notes_that_learners_never_see(journey):
@@ -43,16 +47,101 @@ def test_trainer_reads_the_review_notes_that_learners_never_see(journey):
     journey.check("Catalogue")
     page.get_by_role("link", name=COURSE).click()
     journey.check("Fiche de la formation en cours de validation")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Contenu en cours de validation")
+    expect(main).not_to_contain_text("Mariage forcé d'un élève à l'étranger")
+    # The track asks for the common core first (course.md `prerequisites`).
+    expect(main).to_contain_text("Prérequis :")
+    expect(main).to_contain_text("Pour vous inscrire, terminez d'abord la formation")
+    expect(main.get_by_role("button", name="S'inscrire")).to_have_count(0)
+    main.get_by_role("link", name=CORE).first.click()
+    journey.check("Socle commun, prérequis du parcours")
     expect(page.get_by_role("main")).to_contain_text("Contenu en cours de validation")
     if page.get_by_role("button", name="S'inscrire").count():
         page.get_by_role("button", name="S'inscrire").click()
     else:
         page.get_by_role("link", name=re.compile("^(Commencer|Reprendre)$")).click()
     journey.check("Première étape")
-    page.get_by_role("navigation", name="Sommaire").get_by_role("link", name=STEP).click()
+    page.get_by_role("navigation", name="Sommaire").get_by_role("link", name=CORE_STEP).click()
     journey.check("Étape avec une note, vue par l'apprenant")
     main = page.get_by_role("main")
-    expect(page.get_by_role("heading", name=STEP, level=1)).to_be_visible()
-    expect(main).not_to_contain_text("Mariage forcé d'un élève à l'étranger")
+    expect(page.get_by_role("heading", name=CORE_STEP, level=1)).to_be_visible()
+    expect(main).not_to_contain_text(CORE_NOTE)
     expect(main).not_to_contain_text("À valider")
     assert "a-valider" not in page.content()
+
+
+EXAMPLE = "Cours d'exemple : le format des fichiers"
+LESSON = "01-decouvrir/01-les-trois-elements.md"
+
+
+def test_trainer_edits_previews_and_publishes_a_course_in_the_browser(journey):
+    page = journey.start()
+    log_in_as_demo(journey, "trainer")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Rédaction"
+    ).click()
+    journey.check("Rédaction, avant modification")
+    page.get_by_role("button", name=f"Modifier « {EXAMPLE} »").click()
+    journey.check("Brouillon ouvert")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Brouillon « exemple-cours »")
+    page.get_by_role("link", name=LESSON, exact=True).click()
+    journey.check("Modifier une leçon")
+
+    # A mistake first: the check names the file's line, and the text typed is kept.
+    editor = page.get_by_role("textbox", name=re.compile("^Contenu du fichier"))
+    original = editor.input_value()
+    editor.fill(original + "\n![Schéma](images/absent.png)\n")
+    page.get_by_role("button", name="Enregistrer").click()
+    journey.check("Leçon enregistrée avec une erreur")
+    expect(page.locator("#problemes-fichier")).to_contain_text("ligne")
+    expect(editor).to_have_value(re.compile(r"images/absent\.png"))
+
+    # The note between trainers is resolved: taken out, previewed, saved.
+    fixed = re.sub(r"::: a-valider\n.*?\n:::\n\n", "", original, flags=re.S)
+    assert fixed != original
+    editor.fill(fixed + "\n::: a-retenir\nTrois éléments, tous nécessaires.\n:::\n")
+    page.get_by_role("button", name="Aperçu").click()
+    journey.check("Aperçu d'une leçon du brouillon")
+    preview = page.get_by_role("region", name=re.compile("^Aperçu \\(non enregistré\\)"))
+    expect(preview).to_contain_text("Trois éléments, tous nécessaires.")
+    page.get_by_role("button", name="Enregistrer").click()
+    journey.check("Leçon enregistrée")
+    expect(page.get_by_role("status").first).to_contain_text(f"{LESSON} est enregistré.")
+    expect(page.locator("#problemes-fichier")).to_have_count(0)
+
+    page.get_by_role("link", name="Brouillon « exemple-cours »").click()
+    journey.check("Brouillon sans erreur")
+    page.get_by_role("link", name="Voir les modifications").click()
+    journey.check("Modifications du brouillon")
+    expect(page.get_by_role("main")).to_contain_text("Trois éléments, tous nécessaires.")
+    page.get_by_role("link", name="Brouillon", exact=True).click()
+    journey.check("Retour au brouillon")
+    page.get_by_role("link", name="Publier…").click()
+    journey.check("Publier")
+    expect(page.get_by_role("main")).to_contain_text(
+        "Étapes modifiées : 01-decouvrir/01-les-trois-elements"
+    )
+    page.get_by_role("button", name=re.compile("^Publier la version")).click()
+    journey.check("Publication refusée sans note")
+    expect(page.get_by_role("alert")).to_contain_text("Note de version")
+    page.get_by_label("Note de version").fill("Le point à valider est levé ; un encadré ajouté.")
+    page.get_by_role("button", name=re.compile("^Publier la version")).click()
+    journey.check("Historique après publication")
+    expect(page.get_by_role("status").first).to_contain_text("publiée")
+    expect(page.get_by_role("table")).to_contain_text(
+        "Le point à valider est levé ; un encadré ajouté."
+    )
+    page.get_by_role("link", name=re.compile("Voir les modifications de la version 2")).click()
+    journey.check("Modifications d'une version")
+    expect(page.get_by_role("main")).to_contain_text("::: a-valider")
+
+    page.get_by_role("link", name="Rédaction").first.click()
+    journey.check("Rédaction, après publication")
+    page.get_by_role("link", name="Créer une formation").click()
+    journey.check("Nouvelle formation")
+    page.get_by_label("Titre de la formation").fill("Traite et accueil des mineurs")
+    page.get_by_label("Nom court").fill("traite-et-mineurs")
+    page.get_by_role("button", name="Créer le brouillon").click()
+    journey.check("Brouillon d'une nouvelle formation")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Brouillon « traite-et-mineurs »")

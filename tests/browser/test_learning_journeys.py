@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from .keyboard import assert_focus_visible, is_focused, press, tab_to
-from .steps import confirm_email, new_email, sign_up
+from .steps import confirm_email, log_in, new_email, sign_up
 
 COURSE = "Cours d'exemple : le format des fichiers"
 RIGHT = {
@@ -34,6 +34,7 @@ def enrol_in_example(journey, mailbox, first_name: str) -> Page:
     email = new_email(first_name)
     sign_up(journey, email=email, full_name=f"{first_name} Martin")
     confirm_email(journey, mailbox, email)
+    log_in(journey, email)
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Formations"
     ).click()
@@ -42,7 +43,7 @@ def enrol_in_example(journey, mailbox, first_name: str) -> Page:
     journey.check("Fiche de la formation")
     page.get_by_role("button", name="S'inscrire").click()
     journey.check("Première étape")
-    expect(page.get_by_role("status")).to_contain_text("Vous êtes inscrit")
+    expect(page.get_by_role("status")).to_contain_text("inscription à cette formation")
     return page
 
 

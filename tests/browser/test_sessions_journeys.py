@@ -12,7 +12,15 @@ from odf.opendocument import load
 from odf.table import TableCell, TableRow
 from playwright.sync_api import expect
 
-from .steps import PASSWORD, answer_wrongly, confirm_email, log_in_as_demo, new_email, sign_up
+from .steps import (
+    PASSWORD,
+    answer_wrongly,
+    confirm_email,
+    log_in,
+    log_in_as_demo,
+    new_email,
+    sign_up,
+)
 
 COURSE = (
     "Repérer et signaler la traite des êtres humains pour les enseignants et personnels "
@@ -64,6 +72,7 @@ def test_trainer_runs_a_session_and_a_teacher_joins_it(journey, new_journey, mai
     email = new_email("Inès")
     sign_up(teacher, email=email, full_name="Inès Moreau", territory="Bordeaux")
     confirm_email(teacher, mailbox, email)
+    log_in(teacher, email)
     other.goto(link)
     teacher.check("Rejoindre la session")
     main = other.get_by_role("main")

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .steps import fill_sign_up_form, new_email
+from .steps import PASSWORD, fill_sign_up_form, new_email
 from .test_learning_journeys import COURSE, RIGHT, answer
 
 SMALL_SCREEN = {"width": 375, "height": 800}
@@ -27,9 +27,13 @@ def test_a_learner_without_javascript_on_a_small_screen(browser, live_site, mail
         email = new_email("Lina")
         fill_sign_up_form(page, email=email, full_name="Lina Sans Script")
         page.get_by_role("button", name="Créer mon compte").click()
-        expect(page.get_by_role("status")).to_contain_text("Votre compte est créé")
+        expect(page.get_by_role("status")).to_contain_text("Un message vient d'être envoyé")
         page.goto(mailbox.last_link(email))
         expect(page.get_by_role("status")).to_contain_text("adresse électronique est confirmée")
+        page.get_by_label("Adresse électronique").fill(email)  # the log-in page
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("status")).to_contain_text("Connexion réussie")
 
         navigation.get_by_role("link", name="Formations").click()
         page.get_by_role("link", name=COURSE).click()

@@ -1,4 +1,5 @@
-"""Admins list, search and revoke certificates; the revocation is public at once and audited."""
+"""Admins list, search and revoke certificates: a confirmation page first; the revocation is then
+public at once, audited, mailed to the holder, who may follow the course again."""
 
 import re
 
@@ -14,8 +15,9 @@ from training.extensions import db
 
 
 def revoke(client, code: str, reason: str):
-    url = f"/admin/attestations/{code}"
-    return client.post(url, data={"reason": reason, "csrf_token": csrf_token(client, url)})
+    """Confirm the revocation on its confirmation page, as the admin's button does."""
+    url = f"/admin/attestations/{code}/revocation"
+    return client.post(url, data={"reason": reason, "csrf_token": csrf_token(client, "/")})
 
 
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.TRAINER, Role.MONITOR])
@@ -23,7 +25,8 @@ def test_only_admins_reach_the_certificate_pages(login_as, certified, role):
     client = login_as(role)
     assert client.get("/admin/attestations").status_code == 403
     assert client.get(f"/admin/attestations/{certified.code}").status_code == 403
-    assert revoke(client, certified.code, "Fraude.").status_code in (400, 403)
+    assert client.get(f"/admin/attestations/{certified.code}/revocation").status_code == 403
+    assert revoke(client, certified.code, "Fraude.").status_code == 403
 
 
 def test_revocation_is_public_at_once_and_audited(app, login_as, certified):
@@ -54,7 +57,9 @@ def test_revocation_is_public_at_once_and_audited(app, login_as, certified):
             certified.code,
         )
         assert event.details["reason"] == reason
-    assert "certificate.revoked" in admin.get("/admin/journal").get_data(as_text=True)
+    journal = admin.get("/admin/journal").get_data(as_text=True)
+    assert "<td>Attestation révoquée</td>" in journal
+    assert f"<td>Attestation {certified.code} de Nguyễn Thị Ánh</td>" in journal
 
 
 @pytest.mark.parametrize("reason", ["", "   \n  "])
@@ -75,7 +80,7 @@ def test_a_revocation_needs_a_reason(app, login_as, certified, reason):
 
 def test_a_revocation_happens_once(app, login_as, certified):
     admin = login_as(Role.ADMIN)
-    url = f"/admin/attestations/{certified.code}"
+    url = f"/admin/attestations/{certified.code}/revocation"
     token = csrf_token(admin, url)
     assert admin.post(url, data={"reason": "Erreur.", "csrf_token": token}).status_code == 302
     again = admin.post(url, data={"reason": "Autre motif.", "csrf_token": token})

@@ -109,3 +109,14 @@ def test_any_single_wrong_character_is_caught(code, position, replacement):
 def test_text_that_cannot_be_a_code_is_refused_in_french(typed):
     with pytest.raises(InvalidCodeError, match="12 caractères"):
         normalise_code(typed)
+
+
+def test_a_code_typed_without_its_prefix_is_read_even_when_it_starts_like_the_prefix():
+    """Only a 15-character text loses a leading TEH: a code whose own characters begin with TEH,
+    typed without the prefix, keeps them."""
+    canonical = next(
+        code for last in ALPHABET if (code := _valid(f"TEH-TEH7-K3M9-QX2{last}")) is not None
+    )
+    assert normalise_code(canonical) == canonical
+    assert normalise_code(canonical.removeprefix("TEH-")) == canonical
+    assert normalise_code(canonical.removeprefix("TEH-").replace("-", "").lower()) == canonical

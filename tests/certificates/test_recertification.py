@@ -73,14 +73,14 @@ def test_an_expired_certificate_offers_and_gives_a_new_cycle_on_the_newest_versi
     assert "Attestation expirée" in visitor.get(f"/verifier/{certified.code}").text
 
 
-def test_a_revoked_certificate_gives_no_recertification(app, certified):
-    expire(app, certified.code)
+def test_a_revoked_certificate_gives_a_new_cycle_on_the_newest_version(app, certified, tmp_path):
+    publish_version_2(app, tmp_path)
     with app.app_context():
         certificate = db.session.scalar(sa.select(Certificate).filter_by(code=certified.code))
         services.revoke_certificate(certificate, None, "Fraude.")
         db.session.commit()
     enrol(certified)
-    assert enrolments_of(app, certified.user.id) == [(1, 1, True)]
+    assert enrolments_of(app, certified.user.id) == [(1, 1, True), (2, 2, False)]
 
 
 def test_recertification_is_due_only_once_expired(app, certified):
@@ -93,3 +93,5 @@ def test_recertification_is_due_only_once_expired(app, certified):
         assert not services.recertification_due(enrolment, today=certificate.expires_on)
         day_after = certificate.expires_on + timedelta(days=1)
         assert services.recertification_due(enrolment, today=day_after)
+        services.revoke_certificate(certificate, None, "Fraude.")
+        assert services.recertification_due(enrolment)

@@ -132,6 +132,18 @@ def test_the_empty_form(visitor):
     assert "csrf_token" not in html  # a GET form anyone may use without a session
 
 
+def test_the_form_links_the_guide_which_anyone_can_read(visitor):
+    _, html = page(visitor, "/verifier")
+    assert (
+        '<a href="/guides/verifier-une-attestation">guide « Vérifier une attestation »</a>' in html
+    )
+    status, guide = page(visitor, "/guides/verifier-une-attestation")
+    assert status == 200
+    assert "<h1>Vérifier une attestation</h1>" in guide
+    assert "openssl pkeyutl -verify" in guide
+    assert 'href="/verifier"' in guide
+
+
 def test_lookups_are_rate_limited_per_address(app, visitor, monkeypatch):
     monkeypatch.setitem(app.config, "CERTIFICATE_VERIFICATION_LIMIT", "5 per minute")
     unknown = [codes.generate_code() for _ in range(6)]

@@ -62,3 +62,10 @@ def catalogue_courses() -> list[Path]:
     if not CATALOGUE.is_dir():
         return []
     return sorted(path for path in CATALOGUE.iterdir() if (path / "course.md").is_file())
+
+
+def with_prerequisites(folder: Path) -> list[Path]:
+    """The catalogue courses `folder` names as prerequisites, then `folder`: what imports alone."""
+    from training.content.parser import parse_course
+
+    return [CATALOGUE / slug for slug in parse_course(folder).prerequisites] + [folder]

@@ -1,5 +1,8 @@
 """`flask courses check | import | export`, and `flask demo` importing the catalogue."""
 
+import zipfile
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from training.content import services
@@ -35,6 +38,31 @@ def test_check_prints_every_problem_and_fails(app, tmp_path):
         " ou faux",
         f"{course / QUIZ}:{line}: aucune bonne réponse : marquez-la avec « (x) » ou « [x] »",
         "1 cours vérifié : 1 erreur, 1 avertissement.",
+    ]
+
+
+def test_check_reports_step_and_catalogue_problems_in_one_run(app, tmp_path):
+    """Issue 11: a course with a step error is still checked against the catalogue."""
+    course = copy_example(tmp_path)
+    course.replace(QUIZ, "- (x) Faux", "- ( ) Faux")
+    course.replace("course.md", "  - autre", "  - autre\n  - pompier")
+    copy = copy_example(tmp_path, "copie")
+    copy.replace("course.md", "slug: copie", "slug: exemple-cours")
+
+    result = run(app, "check", tmp_path)
+
+    slug_line = course.line_of("course.md", "slug:")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{copy / 'course.md'}:{slug_line}: le slug « exemple-cours » doit être le nom du"
+        " dossier (« copie »)",
+        f"{course / QUIZ}:{course.line_of(QUIZ, '## Pour un mineur')}: aucune bonne réponse :"
+        " marquez-la avec « (x) » ou « [x] »",
+        f"{course / 'course.md'}:{slug_line}: slug « exemple-cours » déjà pris par {copy.path}",
+        f"{course / 'course.md'}:{course.line_of('course.md', 'audiences:')}: public inconnu"
+        " « pompier » (codes connus : autre, enseignant, inspection-travail, magistrat, sante,"
+        " securite, travail-social)",
+        "2 cours vérifiés : 4 erreurs, aucun avertissement.",
     ]
 
 
@@ -117,6 +145,81 @@ def test_export_of_an_unknown_course_or_version_fails(app, tmp_path):
     assert unknown.exit_code == no_version.exit_code == 1
     assert "Introuvable : le cours « inconnu »." in unknown.output
     assert "Introuvable : la version 7 du cours « exemple-cours »." in no_version.output
+
+
+def test_export_zip_then_import_zip(app, tmp_path):
+    run(app, "import", "--accept-review-notes", EXAMPLE)
+    file = tmp_path / "exemple.zip"
+
+    exported = run(app, "export-zip", "exemple-cours", file)
+    again = run(app, "export-zip", "exemple-cours", file)
+    imported = run(app, "import-zip", "--accept-review-notes", file)
+
+    assert exported.exit_code == 0, exported.output
+    assert exported.output == f"Version 1 de « exemple-cours » exportée dans {file}\n"
+    assert zipfile.is_zipfile(file)
+    assert again.exit_code == 1
+    assert f"Export impossible : {file} existe déjà" in again.output
+    assert (imported.exit_code, imported.output) == (0, "exemple-cours : inchangé (version 1)\n")
+
+
+def test_export_zip_of_an_unknown_course_fails(app, tmp_path):
+    result = run(app, "export-zip", "inconnu", tmp_path / "x.zip")
+
+    assert result.exit_code == 1
+    assert "Introuvable : le cours « inconnu »." in result.output
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_import_zip_asks_to_confirm_review_notes(app, tmp_path):
+    file = tmp_path / "exemple.zip"
+    with zipfile.ZipFile(file, "w") as made:
+        for path in sorted(EXAMPLE.rglob("*")):
+            made.write(path, Path("exemple-cours", path.relative_to(EXAMPLE)).as_posix())
+
+    refused = run(app, "import-zip", file)
+    accepted = run(app, "import-zip", "--accept-review-notes", file)
+
+    assert refused.exit_code == 1
+    assert refused.output.startswith("exemple-cours/01-decouvrir/01-les-trois-elements.md:")
+    assert "Import annulé : 1 point « À valider » reste ouvert" in refused.output
+    assert (accepted.exit_code, accepted.output) == (0, "exemple-cours : créé (version 1)\n")
+
+
+def test_import_zip_refuses_a_hostile_archive(app, tmp_path):
+    file = tmp_path / "piege.zip"
+    with zipfile.ZipFile(file, "w") as made:
+        made.writestr("exemple-cours/course.md", "---\n")
+        made.writestr("exemple-cours/../../evil.md", "x")
+
+    result = run(app, "import-zip", "--accept-review-notes", file)
+
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{file}:1: chemin refusé dans l'archive : « exemple-cours/../../evil.md » sort du"
+        " dossier du cours ou contient un dossier vide, « . » ou « .. »",
+        "Import annulé : aucun cours n'a été modifié.",
+    ]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
+
+
+def test_import_zip_reports_the_course_errors(app, tmp_path):
+    course = copy_example(tmp_path / "source")
+    course.replace(QUIZ, "- (x) Faux", "- ( ) Faux")
+    file = tmp_path / "casse.zip"
+    with zipfile.ZipFile(file, "w") as made:
+        for path in sorted(course.path.rglob("*")):
+            made.write(path, Path("exemple-cours", path.relative_to(course.path)).as_posix())
+
+    result = run(app, "import-zip", "--accept-review-notes", file)
+
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"exemple-cours/{QUIZ}:{course.line_of(QUIZ, '## Pour un mineur')}: aucune bonne"
+        " réponse : marquez-la avec « (x) » ou « [x] »",
+        "Import annulé : aucun cours n'a été modifié.",
+    ]
 
 
 def test_demo_imports_the_catalogue(app):

@@ -20,7 +20,14 @@ from training.content.parser import parse_course
 from training.content.validation import DEFAULT_AUDIENCE_CODES
 from training.extensions import db
 
-from .conftest import EXAMPLE, LESSON, QUIZ, catalogue_courses, copy_example
+from .conftest import (
+    EXAMPLE,
+    LESSON,
+    QUIZ,
+    catalogue_courses,
+    copy_example,
+    with_prerequisites,
+)
 
 CONTENT_TABLES = (Course, CourseVersion, Module, Step, Question, Choice, CourseAsset)
 
@@ -164,6 +171,23 @@ def test_a_failed_import_changes_nothing(app, tmp_path):
         assert services.latest_version("cours-casse") is None
 
 
+def test_a_failed_import_lists_step_and_catalogue_errors_together(app, tmp_path):
+    course = copy_example(tmp_path)
+    course.replace(QUIZ, "- (x) Faux", "- ( ) Faux")
+    course.replace("course.md", "  - autre", "  - pompier")
+    with app.app_context():
+        before = row_counts()
+
+        with pytest.raises(services.CourseFormatError) as error:
+            services.import_courses([course.path])
+
+        assert [(problem.path, problem.message[:20]) for problem in error.value.errors] == [
+            (course / QUIZ, "aucune bonne réponse"),
+            (course / "course.md", "public inconnu « pom"),
+        ]
+        assert row_counts() == before
+
+
 def test_audience_codes_come_from_the_professions_table(app, tmp_path):
     course = copy_example(tmp_path)
     course.replace("course.md", "  - autre", "  - pompier")
@@ -204,7 +228,7 @@ def test_the_example_course_survives_an_export_round_trip(app, tmp_path):
 @pytest.mark.parametrize("folder", catalogue_courses(), ids=lambda path: path.name)
 def test_every_catalogue_course_survives_an_export_round_trip(app, tmp_path, folder):
     with app.app_context():
-        services.import_courses([folder])
+        services.import_courses(with_prerequisites(folder))
         export_and_reimport(folder.name, tmp_path)
 
 

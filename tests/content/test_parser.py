@@ -136,3 +136,21 @@ def test_every_problem_is_reported_at_once(course):
 @pytest.mark.parametrize("folder", catalogue_courses(), ids=lambda path: path.name)
 def test_every_course_of_the_catalogue_reads_without_error(folder):
     assert parse_course(folder).slug == folder.name
+
+
+def test_a_question_context_is_rendered_and_checked_on_its_own_lines(course):
+    course.write(
+        QUIZ,
+        "---\nkind: quiz\ntitle: Q\n---\n"
+        "## Que faites-vous ?\n\nUne élève arrive *en pleurs*.\n\n"
+        "- (x) Je l'écoute\n  > Oui.\n- ( ) J'attends\n  > Non.\n",
+    )
+    question = parse_course(course.path).steps[-1].questions[0]
+    assert question.context_html == "<p>Une élève arrive <em>en pleurs</em>.</p>\n"
+
+    course.replace(QUIZ, "*en pleurs*.", "*en pleurs*.\n\n[Lire](javascript:alert(1))")
+    with pytest.raises(CourseFormatError) as error:
+        parse_course(course.path)
+    [problem] = error.value.errors
+    assert problem.line == course.line_of(QUIZ, "[Lire]")
+    assert problem.message.startswith("lien refusé")

@@ -144,6 +144,8 @@ def test_headings_get_anchors_and_tables_the_dsfr_wrapper():
     assert '<h3 id="détail">Détail</h3>' in html
     assert html.count('<div class="fr-table">') == 1
     assert '<td style="text-align:right">2</td>' in html
+    # The frame scrolls a wide table: the keyboard reaches it (axe scrollable-region-focusable).
+    assert '<table tabindex="0">' in html
 
 
 def test_a_level_one_heading_becomes_h2_with_a_warning():

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token
+from tests.learning.conftest import complete_course
 from training.accounts.models import Role
 from training.content import services
 from training.content.models import Step
@@ -16,7 +17,15 @@ from training.content.parser import parse_course
 from training.content.review import find_review_notes
 from training.extensions import db
 
-from .conftest import CATALOGUE, EXAMPLE, LESSON, QUIZ, catalogue_courses, copy_example
+from .conftest import (
+    CATALOGUE,
+    EXAMPLE,
+    LESSON,
+    QUIZ,
+    catalogue_courses,
+    copy_example,
+    with_prerequisites,
+)
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -98,7 +107,7 @@ def test_notes_read_from_the_database_point_at_the_catalogue_files(app, folder):
         for n in parse_course(folder).located_review_notes()
     ]
     with app.app_context():
-        services.import_courses([folder])
+        services.import_courses(with_prerequisites(folder))
         version = services.latest_version(folder.name)
         stored = [(n.path, n.line, n.note.text, n.step_key) for n in services.review_notes(version)]
 
@@ -118,7 +127,7 @@ def test_no_learner_page_contains_a_review_note(app, login_as, folder):
     every quiz's questions and its result with feedback and explanations."""
     slug = folder.name
     with app.app_context():
-        services.import_courses([folder])
+        services.import_courses(with_prerequisites(folder))
         db.session.commit()
         keys = db.session.scalars(
             sa.select(Step.key)
@@ -132,6 +141,8 @@ def test_no_learner_page_contains_a_review_note(app, login_as, folder):
     snippets = note_snippets(folder)
     assert snippets
     client = login_as(Role.LEARNER)
+    for prerequisite in with_prerequisites(folder)[:-1]:
+        complete_course(app, client.user, prerequisite.name)
     course_page = visit(client, f"/formations/{slug}/")
     client.post(
         f"/formations/{slug}/inscription",

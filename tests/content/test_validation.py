@@ -109,6 +109,35 @@ CASES = {
         lambda c: c.write(QUIZ, quiz_with("## Q ?\n\n- (x) Oui\n  > Bien.\n- Non\n")),
         QUIZ, "- Non", "choix sans case",
     ),
+    "empty question": (
+        lambda c: c.write(QUIZ, quiz_with("## \n\n" + choices(2).replace("( )", "(x)", 1))),
+        QUIZ, "## ", "question vide : écrivez la question après « ## »",
+    ),
+    "choice of two paragraphs": (
+        lambda c: c.write(QUIZ, quiz_with(
+            "## Q ?\n\n- (x) Oui\n\n  Un second paragraphe.\n  > Bien.\n- ( ) Non\n  > Non.\n"
+        )),
+        QUIZ, "- (x) Oui", "un choix tient en un seul paragraphe de texte",
+    ),
+    "text after a feedback": (
+        lambda c: c.write(QUIZ, quiz_with(
+            "## Q ?\n\n- (x) Oui\n  > Bien.\n\n  Encore du texte.\n- ( ) Non\n  > Non.\n"
+        )),
+        QUIZ, "Encore du texte", "contenu inattendu après le retour du choix",
+    ),
+    "second list of choices": (
+        lambda c: c.write(QUIZ, quiz_with(
+            "## Q ?\n\n" + choices(2).replace("( )", "(x)", 1) + "\nExplication.\n\n"
+            "- ( ) Choix oublié\n  > Retour.\n"
+        )),
+        QUIZ, "Choix oublié", "les choix d'une question forment une seule liste",
+    ),
+    "second list right after the first": (
+        lambda c: c.write(QUIZ, quiz_with(
+            "## Q ?\n\n" + choices(2).replace("( )", "(x)", 1) + "* ( ) Choix oublié\n"
+        )),
+        QUIZ, "Choix oublié", "les choix d'une question forment une seule liste",
+    ),
     "numbering gap in steps": (
         lambda c: (c / LESSON.replace("01-les", "02-les")).parent.joinpath("04-suite.md")
         .write_text((c / LESSON).read_text()),
@@ -258,3 +287,177 @@ def test_an_image_without_alternative_text_is_a_warning(course):
 
     assert warning.line == course.line_of(LESSON, "![](")
     assert "image sans texte alternatif" in warning.message
+
+
+def test_a_course_with_step_errors_still_gets_its_catalogue_checks(tmp_path: Path):
+    """Issue 11: one run reports the step errors and the catalogue problems together."""
+    first = copy_example(tmp_path / "a")
+    first.replace(QUIZ, "- (x) Faux", "- ( ) Faux")
+    first.replace("course.md", "  - autre", "  - autre\n  - pompier")
+    second = copy_example(tmp_path / "b")
+    second.replace(LESSON, "kind: lesson", "kind: video")
+
+    from training.content.validation import load_catalogue
+
+    courses, problems = load_catalogue([tmp_path / "a", tmp_path / "b"], DEFAULT_AUDIENCE_CODES)
+
+    assert courses == []
+    assert [(problem.path, problem.line, problem.message) for problem in problems] == [
+        (
+            first / QUIZ,
+            first.line_of(QUIZ, "## Pour un mineur"),
+            "aucune bonne réponse : marquez-la avec « (x) » ou « [x] »",
+        ),
+        (
+            first / "course.md",
+            first.line_of("course.md", "audiences:"),
+            "public inconnu « pompier » (codes connus : autre, enseignant, inspection-travail,"
+            " magistrat, sante, securite, travail-social)",
+        ),
+        (
+            second / LESSON,
+            second.line_of(LESSON, "kind:"),
+            "kind : « lesson » (leçon) ou « quiz » attendu",
+        ),
+        (
+            second / "course.md",
+            second.line_of("course.md", "slug:"),
+            f"slug « exemple-cours » déjà pris par {first.path}",
+        ),
+    ]
+
+
+def test_a_course_without_a_slug_is_not_a_duplicate(tmp_path: Path):
+    for name in ("premier", "second"):
+        copy_example(tmp_path, name).replace("course.md", f"slug: {name}\n", "")
+
+    problems = validate_catalogue(tmp_path, DEFAULT_AUDIENCE_CODES)
+
+    assert [problem.message for problem in problems] == [
+        "clé obligatoire manquante dans l'en-tête : slug"
+    ] * 2
+
+
+def drop_key(course: CourseFolder, name: str, key: str) -> None:
+    """Remove the front-matter line of `key` from file `name`, with its indented list items."""
+    lines = course.read(name).split("\n")
+    start = next(index for index, line in enumerate(lines) if line.startswith(f"{key}:"))
+    end = start + 1
+    while lines[end].startswith("  "):
+        end += 1
+    course.write(name, "\n".join(lines[:start] + lines[end:]))
+
+
+@pytest.mark.parametrize(
+    ("file", "key"),
+    [
+        *[
+            ("course.md", key)
+            for key in ("slug", "title", "summary", "audiences", "estimated_minutes", "pass_mark")
+        ],
+        (LESSON, "kind"),
+        (LESSON, "title"),
+        (QUIZ, "kind"),
+        (QUIZ, "title"),
+    ],
+)
+def test_every_required_key_is_refused_when_missing(course, file, key):
+    drop_key(course, file, key)
+
+    problems = [(problem.path, problem.line, problem.message) for problem in errors_of(course)]
+
+    assert (course / file, 1, f"clé obligatoire manquante dans l'en-tête : {key}") in problems
+
+
+def test_a_module_without_a_title_is_refused(course):
+    # Its only key: without the line, the empty header is refused earlier (« en-tête invalide »).
+    course.replace("01-decouvrir/module.md", "title: Découvrir la définition", "title:")
+
+    [problem] = errors_of(course)
+
+    assert (problem.path, problem.line, problem.message) == (
+        course / "01-decouvrir/module.md",
+        1,
+        "clé obligatoire manquante dans l'en-tête : title",
+    )
+
+
+@pytest.mark.parametrize("setting", ["pass_mark: 80", "max_attempts: 3"])
+def test_a_lesson_with_a_quiz_setting_is_refused(course, setting):
+    course.replace(LESSON, "kind: lesson", f"kind: lesson\n{setting}")
+    key = setting.split(":")[0]
+
+    [problem] = errors_of(course)
+
+    assert (problem.path, problem.line, problem.message) == (
+        course / LESSON,
+        course.line_of(LESSON, setting),
+        f"{key} n'est permis que dans un quiz",
+    )
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_a_question_of_2_or_20_choices_is_accepted(course, count):
+    course.write(QUIZ, quiz_with("## Combien ?\n\n" + choices(count).replace("( )", "(x)", 1)))
+
+    [question] = parse_course(course.path).steps[-1].questions
+
+    assert len(question.choices) == count
+
+
+@pytest.mark.parametrize("count", [1, 21])
+def test_a_question_of_1_or_21_choices_is_refused(course, count):
+    course.write(QUIZ, quiz_with("## Combien ?\n\n" + choices(count).replace("( )", "(x)", 1)))
+
+    [problem] = errors_of(course)
+
+    assert problem.line == course.line_of(QUIZ, "## Combien")
+    assert problem.message == f"une question a de 2 à 20 choix ({count} trouvés)"
+
+
+#: The pass_mark line of each file that may set one, as the example course has it.
+PASS_MARKS = {"course.md": "pass_mark: 70", QUIZ: "pass_mark: 80"}
+
+
+@pytest.mark.parametrize("file", PASS_MARKS)
+@pytest.mark.parametrize("mark", [0, 100])
+def test_a_pass_mark_of_0_or_100_is_accepted(course, file, mark):
+    course.replace(file, PASS_MARKS[file], f"pass_mark: {mark}")
+
+    parsed = parse_course(course.path)
+
+    assert (parsed if file == "course.md" else parsed.steps[-1]).pass_mark == mark
+
+
+@pytest.mark.parametrize("file", PASS_MARKS)
+@pytest.mark.parametrize("mark", [-1, 101])
+def test_a_pass_mark_below_0_or_above_100_is_refused(course, file, mark):
+    course.replace(file, PASS_MARKS[file], f"pass_mark: {mark}")
+
+    [problem] = errors_of(course)
+
+    assert (problem.path, problem.line, problem.message) == (
+        course / file,
+        course.line_of(file, "pass_mark:"),
+        "pass_mark : nombre entier attendu, de 0 à 100",
+    )
+
+
+SLUG_OF_80 = "cours-" + "a" * 74
+
+
+def test_a_slug_of_80_characters_is_accepted(tmp_path: Path):
+    assert len(SLUG_OF_80) == 80
+    assert parse_course(copy_example(tmp_path, SLUG_OF_80).path).slug == SLUG_OF_80
+
+
+def test_a_slug_of_81_characters_is_refused(tmp_path: Path):
+    course = copy_example(tmp_path, SLUG_OF_80 + "b")
+
+    [problem] = errors_of(course)
+
+    assert (problem.path, problem.line) == (
+        course / "course.md",
+        course.line_of("course.md", "slug:"),
+    )
+    assert problem.message.startswith("slug : ")

@@ -6,9 +6,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token
+from training.catalog.models import Enrolment
 from training.content import services as content
 from training.content.models import Question, Step
 from training.extensions import db
+from training.timeutils import utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "exemple-cours"
@@ -21,6 +23,25 @@ QUIZ = "02-verifier/01-quiz"
 def import_courses(app, *paths: Path) -> None:
     with app.app_context():
         content.import_courses(list(paths))
+        db.session.commit()
+
+
+def complete_course(app, user, slug: str) -> None:
+    """Record `user` as having completed the course `slug` (a prerequisite of the course a test
+    is about), without going through its steps."""
+    with app.app_context():
+        version = content.latest_version(slug)
+        db.session.add(
+            Enrolment(
+                user_id=user.id,
+                course_id=version.course_id,
+                version_id=version.id,
+                cycle=1,
+                profession_id=user.profession_id,
+                territory_id=user.territory_id,
+                completed_at=utcnow(),
+            )
+        )
         db.session.commit()
 
 

@@ -545,7 +545,7 @@ def test_admin_imports_a_file_and_sees_what_it_did(app, login_as):
     page = admin.get("/admin/populations-cibles").text
     assert "3 populations cibles créées, 2 mises à jour." in page
     assert "<td>2\u202f800</td>" in page
-    assert "targets.imported" in admin.get("/admin/journal").text
+    assert "<td>Populations cibles importées</td>" in admin.get("/admin/journal").text
 
 
 def test_a_refused_import_lists_its_problems_and_writes_nothing(app, login_as):

@@ -242,7 +242,7 @@ def test_update_refuses_a_new_course_or_a_capacity_below_the_members(
 ):
     from tests.learning.conftest import ROOT, import_courses
 
-    import_courses(app, ROOT / "courses" / "enseignants")
+    import_courses(app, ROOT / "courses" / "socle-commun", ROOT / "courses" / "enseignants")
     session_id = make_session(trainer)
     join(app, make_user(), session_id)
     join(app, make_user(), session_id)

@@ -137,7 +137,7 @@ def test_changing_the_course_after_someone_joined_is_refused(
 ):
     from tests.learning.conftest import ROOT, import_courses
 
-    import_courses(app, ROOT / "courses" / "enseignants")
+    import_courses(app, ROOT / "courses" / "socle-commun", ROOT / "courses" / "enseignants")
     session_id = make_session(trainer)
     join(app, make_user(), session_id)
     with app.app_context():

@@ -54,8 +54,8 @@ def token_required(
 
     The session cookie is ignored: a logged-in browser without a token gets 401, so that a
     page elsewhere cannot make a person's browser call the API with their cookie. No token,
-    or an unknown or revoked one: 401 with `WWW-Authenticate: Bearer`; a valid token whose
-    owner no longer holds the role: 403.
+    an unknown or revoked one, or one whose owner's account is deactivated: 401 with
+    `WWW-Authenticate: Bearer`; a valid token whose owner no longer holds the role: 403.
 
     The token is checked when the view is called, not before the request like the other
     rules, so that a rate limit decorating the view counts refused calls too.
@@ -100,7 +100,7 @@ def _enforce_token(rule: AccessRule) -> None:
     authorization = request.authorization
     token = authorization.token if authorization and authorization.type == "bearer" else None
     user = rule.find_token_owner(token) if token else None
-    if user is None:
+    if user is None or not user.is_active:
         raise Unauthorized(www_authenticate=WWWAuthenticate("bearer", {"realm": "api"}))
     if rule.roles and not user.has_role(*rule.roles):
         abort(403)

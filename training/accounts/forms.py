@@ -56,14 +56,19 @@ def _confirmation_field(label: str) -> PasswordField:
 
 
 class ReferenceChoicesMixin:
-    """Profession and territory choices read from the reference data, never hard-coded."""
+    """Profession and territory choices read from the reference data, never hard-coded.
 
-    def load_reference_choices(self) -> None:
+    Retired ones are not offered, except those of `keep` (the account or record being edited,
+    with `profession` and `territory` attributes), which it may keep."""
+
+    def load_reference_choices(self, keep: object | None = None) -> None:
+        professions = services.offered_professions(getattr(keep, "profession", None))
+        territories = services.offered_territories(getattr(keep, "territory", None))
         self.profession_id.choices = [PLACEHOLDER] + [
-            SelectChoice(p.id, p.name) for p in services.list_professions()
+            SelectChoice(p.id, p.name) for p in professions
         ]
         self.territory_id.choices = [PLACEHOLDER] + [
-            SelectChoice(t.id, t.name) for t in services.list_territories()
+            SelectChoice(t.id, t.name) for t in territories
         ]
 
 

@@ -39,9 +39,16 @@ class Profession(db.Model):
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     position: Mapped[int] = mapped_column(default=0)
+    #: When an admin retired it: no longer offered in forms, kept by the accounts, enrolments
+    #: and statistics that name it. Null: in use.
+    retired_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     def __repr__(self) -> str:
         return f"<Profession {self.code}>"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class Territory(db.Model):
@@ -53,9 +60,16 @@ class Territory(db.Model):
     #: Pilot territories of the national plan (Paris, Marseille, Bordeaux) are listed first.
     is_pilot: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
+    #: When an admin retired it: no longer offered in forms, kept by the accounts, enrolments
+    #: and statistics that name it. Null: in use.
+    retired_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     def __repr__(self) -> str:
         return f"<Territory {self.code}>"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 def _new_session_token() -> str:
@@ -87,6 +101,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: Part of the login session; changing it (password change or reset) ends every open session.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=_new_session_token)
+    #: When an admin deactivated the account: it can no longer log in, its open sessions end,
+    #: and everything it holds (enrolments, certificates) stays. Null: active.
+    deactivated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     profession: Mapped[Profession] = relationship(lazy="joined")
     territory: Mapped[Territory] = relationship(lazy="joined")
@@ -107,6 +124,11 @@ class User(UserMixin, db.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login's notion: a deactivated account cannot log in."""
+        return self.deactivated_at is None
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in {role.value for role in roles}

@@ -21,6 +21,13 @@ class AccountError(Exception):
     """A rule was broken; the message is French and can be shown to the user."""
 
 
+class AccountDeactivatedError(AccountError):
+    """The password is right, but an admin deactivated the account."""
+
+    def __init__(self) -> None:
+        super().__init__("Ce compte est désactivé. Contactez l'équipe de la plateforme.")
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -34,12 +41,13 @@ def get_user(user_id: int) -> User | None:
 
 
 def load_user_from_session(session_id: str) -> User | None:
-    """Flask-Login's loader: the session holds "id:token", and a rotated token logs out."""
+    """Flask-Login's loader: the session holds "id:token"; a rotated token or a deactivated
+    account logs out (the request goes on as anonymous)."""
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_token != token:
+    if user is None or user.session_token != token or not user.is_active:
         return None
     return user
 
@@ -54,16 +62,76 @@ def register_user(
     organisation: str | None = None,
     role: Role = Role.LEARNER,
 ) -> User:
-    """Create an unconfirmed account; refuse a used e-mail (in any case) or a weak password."""
+    """Create an unconfirmed account; refuse a used e-mail (in any case) or a weak password.
+
+    For commands and administrators, who may be told that an address is taken; the public
+    sign-up page uses `sign_up`, which tells nobody."""
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise AccountError("Un compte existe déjà avec cette adresse électronique.")
     if problem := password_problem(password):
         raise AccountError(problem)
+    return _add_user(
+        email=email,
+        full_name=full_name,
+        password_hash=hash_password(password),
+        profession=profession,
+        territory=territory,
+        organisation=organisation,
+        role=role,
+    )
+
+
+def sign_up(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    profession: Profession,
+    territory: Territory,
+    organisation: str | None = None,
+) -> tuple[User, bool]:
+    """A new unconfirmed learner account and True; or, when the address (in any case) already
+    has an account, that account, unchanged, and False. A weak password is refused first
+    (AccountError), whichever the case.
+
+    Both cases do the same costly work, hashing the password, so that the delay of the answer
+    does not tell a visitor which addresses have an account; the caller answers the same page
+    in both cases and tells the address's owner by e-mail.
+    """
+    email = normalise_email(email)
+    if problem := password_problem(password):
+        raise AccountError(problem)
+    password_hash = hash_password(password)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        return existing, False
+    user = _add_user(
+        email=email,
+        full_name=full_name,
+        password_hash=password_hash,
+        profession=profession,
+        territory=territory,
+        organisation=organisation,
+        role=Role.LEARNER,
+    )
+    return user, True
+
+
+def _add_user(
+    *,
+    email: str,
+    full_name: str,
+    password_hash: str,
+    profession: Profession,
+    territory: Territory,
+    organisation: str | None,
+    role: Role,
+) -> User:
     user = User(
         email=email,
         full_name=full_name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=role.value,
         profession=profession,
         territory=territory,
@@ -78,10 +146,15 @@ def register_user(
 
 def authenticate(email: str, password: str) -> User | None:
     """The user if the password matches; None otherwise, at the same cost whether or not the
-    e-mail exists, so that the answer tells nothing about which accounts exist."""
+    e-mail exists, so that the answer tells nothing about which accounts exist.
+
+    A deactivated account raises AccountDeactivatedError, but only after the right password:
+    the message tells nothing to someone who does not know it."""
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
         return None
+    if not user.is_active:
+        raise AccountDeactivatedError()
     user.last_login_at = utcnow()
     return user
 
@@ -181,6 +254,43 @@ def change_role(actor: User | None, user: User, role: Role) -> None:
     record_event(actor, "user.role_changed", "user", user.id, previous=previous, new=role.value)
 
 
+def deactivate_user(actor: User | None, user: User) -> bool:
+    """Deactivate the account: it can no longer log in, and its open sessions end at their next
+    request (the rotated session token, and the user loader refusing it). Its enrolments,
+    certificates and everything else stay. An admin cannot deactivate themself, so that the
+    platform never loses its last administrator by accident. False if it already was."""
+    if actor is not None and actor.id == user.id:
+        raise AccountError("Vous ne pouvez pas désactiver votre propre compte.")
+    if user.deactivated_at is not None:
+        return False
+    user.deactivated_at = utcnow()
+    user.rotate_session_token()
+    db.session.flush()
+    record_event(actor, "user.deactivated", "user", user.id)
+    return True
+
+
+def reactivate_user(actor: User | None, user: User) -> bool:
+    """Let a deactivated account log in again (its old sessions stay ended). False if it was
+    active."""
+    if user.deactivated_at is None:
+        return False
+    user.deactivated_at = None
+    db.session.flush()
+    record_event(actor, "user.reactivated", "user", user.id)
+    return True
+
+
+def record_confirmation_resent(actor: User | None, user: User) -> None:
+    """Record that an admin sends `user` their confirmation link again; refuse it for an address
+    confirmed already or a deactivated account. The caller sends the mail, then commits."""
+    if user.is_confirmed:
+        raise AccountError("L'adresse électronique de ce compte est déjà confirmée.")
+    if not user.is_active:
+        raise AccountError("Ce compte est désactivé : réactivez-le avant de renvoyer le lien.")
+    record_event(actor, "user.confirmation_resent", "user", user.id)
+
+
 @dataclass(frozen=True)
 class UserFilter:
     query: str = ""
@@ -207,12 +317,14 @@ def search_users(filters: UserFilter, page: int, per_page: int):
 
 
 def list_professions() -> list[Profession]:
+    """Every profession, retired ones included: for statistics, filters and the admin pages."""
     return list(
         db.session.scalars(sa.select(Profession).order_by(Profession.position, Profession.name))
     )
 
 
 def list_territories() -> list[Territory]:
+    """Every territory, retired ones included: for statistics, filters and the admin pages."""
     return list(
         db.session.scalars(
             sa.select(Territory).order_by(
@@ -220,6 +332,57 @@ def list_territories() -> list[Territory]:
             )
         )
     )
+
+
+def offered_professions(keep: Profession | None = None) -> list[Profession]:
+    """The professions a form offers: those not retired, plus `keep` (the one an account or a
+    record being edited already names, so that editing it does not force a change)."""
+    return [p for p in list_professions() if p.retired_at is None or p == keep]
+
+
+def offered_territories(keep: Territory | None = None) -> list[Territory]:
+    """The territories a form offers: those not retired, plus `keep` (see offered_professions)."""
+    return [t for t in list_territories() if t.retired_at is None or t == keep]
+
+
+def retire_reference(item: Territory | Profession, actor: User | None) -> bool:
+    """Stop offering a territory or a profession in forms (sign-up, profile, sessions,
+    invitation files, target populations). Accounts, enrolments and statistics that name it
+    keep it. At least one of each kind stays offered, so that anyone can still sign up.
+    False if it already was retired."""
+    if item.retired_at is not None:
+        return False
+    model = type(item)
+    offered = db.session.scalar(
+        sa.select(sa.func.count(model.id)).where(model.retired_at.is_(None), model.id != item.id)
+    )
+    if not offered:
+        raise AccountError(
+            "C'est le dernier territoire proposé : ajoutez-en un autre avant de retirer celui-ci."
+            if model is Territory
+            else "C'est la dernière profession proposée : ajoutez-en une autre avant de retirer "
+            "celle-ci."
+        )
+    item.retired_at = utcnow()
+    db.session.flush()
+    if isinstance(item, Territory):
+        record_event(actor, "territory.retired", "territory", item.id, name=item.name)
+    else:
+        record_event(actor, "profession.retired", "profession", item.id, name=item.name)
+    return True
+
+
+def reactivate_reference(item: Territory | Profession, actor: User | None) -> bool:
+    """Offer a retired territory or profession in forms again. False if it was not retired."""
+    if item.retired_at is None:
+        return False
+    item.retired_at = None
+    db.session.flush()
+    if isinstance(item, Territory):
+        record_event(actor, "territory.reactivated", "territory", item.id, name=item.name)
+    else:
+        record_event(actor, "profession.reactivated", "profession", item.id, name=item.name)
+    return True
 
 
 def _refuse_clash(

@@ -1,6 +1,7 @@
 """Account pages: thin views over accounts.services."""
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from training.accounts import bp, services
@@ -14,14 +15,40 @@ from training.accounts.forms import (
     ResetPasswordForm,
     SignupForm,
 )
+from training.accounts.mails import send_confirmation_link
 from training.accounts.models import Profession, Territory, User
 from training.accounts.tokens import InvalidTokenError, read_signup_invitation
+from training.errors import render_error, too_many_attempts_message
 from training.extensions import db, limiter
 from training.mailer import send_email
+from training.urls import external_url
+
+
+@bp.errorhandler(429)
+def too_many_attempts(_error):
+    """A locked-out log-in offers the way out of a forgotten password, with the wait."""
+    links = []
+    if request.endpoint == "accounts.login":
+        links.append(("Mot de passe oublié", url_for("accounts.forgotten_password")))
+    return render_error(429, too_many_attempts_message(), links)
 
 
 def _login_account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))
+    """The per-account limit counts failed log-ins per account *and* client address.
+
+    Counted per account alone, failures from anywhere added up: anyone could lock a known
+    account out (ten wrong passwords for the administrator, from ten addresses, and the real
+    administrator waited 15 minutes). Per (account, address), an attacker is slowed on that
+    account at the addresses they use, while the owner, elsewhere, logs in; the per-address
+    limit across all accounts (LOGIN_LIMIT_PER_ADDRESS) caps what each address tries in all.
+    An attacker with many addresses gets LOGIN_LIMIT_PER_ACCOUNT guesses per address: against
+    passwords of 12 characters or more, none of them common, that is not enough to matter, and
+    it is the price of never locking the owner out (ASVS V2.2.1 asks for both).
+
+    The address is the client's only if PROXY_COUNT counts the proxies in front of the app.
+    """
+    email = services.normalise_email(request.form.get("email", ""))
+    return f"login-account:{email}|{get_remote_address()}"
 
 
 def _failed(response) -> bool:
@@ -29,20 +56,16 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-def _send_confirmation(user: User) -> bool:
-    link = url_for(
-        "accounts.confirm_email", token=services.email_confirmation_token(user), _external=True
-    )
-    return send_email(
-        user.email, "Confirmez votre adresse électronique", "confirm_email", user=user, link=link
-    )
-
-
 @bp.route("/inscription", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SENSITIVE_FORM_LIMIT"], methods=["POST"])
 @public
 def signup():
-    """Create a learner account, then send the confirmation link."""
+    """Create a learner account, then send the confirmation link.
+
+    An address that already has an account gets the same answer, the « check your mailbox »
+    page, and its owner an e-mail instead; nothing is created or changed (services.sign_up).
+    Only a mailed invitation to that very address, which proves the mailbox, logs a new
+    account in at once."""
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
     invitation = read_signup_invitation(request.args.get("invitation"))
@@ -50,7 +73,7 @@ def signup():
     form.load_reference_choices()
     if form.validate_on_submit():
         try:
-            user = services.register_user(
+            user, created = services.sign_up(
                 email=form.email.data,
                 full_name=form.full_name.data,
                 password=form.password.data,
@@ -59,24 +82,44 @@ def signup():
                 organisation=form.organisation.data,
             )
         except services.AccountError as error:
-            form.email.errors.append(str(error))
+            form.password.errors.append(str(error))
         else:
-            if invitation and services.confirm_invited_email(user, invitation["email"]):
+            if created and invitation and services.confirm_invited_email(user, invitation["email"]):
                 db.session.commit()
                 _start_session(user)
                 flash("Votre compte est créé et votre adresse électronique confirmée.", "success")
                 next_url = invitation.get("next")
                 return redirect(next_url if is_safe_next(next_url) else url_for("pages.home"))
             db.session.commit()
-            _start_session(user)
-            _send_confirmation(user)
-            flash(
-                f"Votre compte est créé. Un lien de confirmation a été envoyé à {user.email} : "
-                "ouvrez-le pour pouvoir vous inscrire aux formations.",
-                "success",
-            )
-            return redirect(url_for("accounts.profile"))
+            if created:
+                send_confirmation_link(user)
+            else:
+                _send_sign_up_notice(user)
+            flash(f"Un message vient d'être envoyé à {user.email}.", "info")
+            return redirect(url_for("accounts.check_mailbox"))
     return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
+
+
+def _send_sign_up_notice(owner: User) -> bool:
+    """Someone signed up with the address of an existing account: its owner, and only they,
+    learn it, with the ways in (log in, or choose a new password)."""
+    return send_email(
+        owner.email,
+        "Vous avez déjà un compte sur la plateforme",
+        "sign_up_existing_account",
+        user=owner,
+        login_link=external_url("accounts.login"),
+        reset_link=external_url(
+            "accounts.reset_password", token=services.password_reset_token(owner)
+        ),
+    )
+
+
+@bp.route("/inscription/message-envoye")
+@public
+def check_mailbox():
+    """After a sign-up, whether or not the address already had an account: read the mail."""
+    return render_template("accounts/check_mailbox.html")
 
 
 def _invited_fields(invitation: dict | None) -> dict | None:
@@ -107,19 +150,24 @@ def _start_session(user: User) -> None:
 )
 @public
 def login():
-    """Log in; the same message for an unknown e-mail and a wrong password."""
+    """Log in; the same message for an unknown e-mail and a wrong password. A deactivated
+    account is told so, after the right password only."""
     next_url = request.args.get("next")
     if current_user.is_authenticated:
         return redirect(next_url if is_safe_next(next_url) else url_for("pages.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            db.session.commit()
-            _start_session(user)
-            flash(f"Bonjour {user.full_name}, vous êtes connecté.", "success")
-            return redirect(next_url if is_safe_next(next_url) else url_for("pages.home"))
-        form.form_errors.append("Adresse électronique ou mot de passe incorrect.")
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountDeactivatedError as error:
+            form.form_errors.append(str(error))
+        else:
+            if user is not None:
+                db.session.commit()
+                _start_session(user)
+                flash(f"Connexion réussie. Bonjour {user.full_name} !", "success")
+                return redirect(next_url if is_safe_next(next_url) else url_for("pages.home"))
+            form.form_errors.append("Adresse électronique ou mot de passe incorrect.")
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 
@@ -130,7 +178,7 @@ def logout():
     if EmptyForm().validate_on_submit():
         logout_user()
         session.clear()
-        flash("Vous êtes déconnecté.", "info")
+        flash("Déconnexion réussie. À bientôt !", "info")
     return redirect(url_for("pages.home"))
 
 
@@ -150,23 +198,26 @@ def confirm_email(token: str):
             error, "Ce lien de confirmation a expiré.", "Ce lien de confirmation n'est pas valide."
         )
     db.session.commit()
-    flash("Votre adresse électronique est confirmée.", "success")
-    return redirect(
-        url_for("accounts.profile" if current_user.is_authenticated else "accounts.login")
-    )
+    if current_user.is_authenticated:
+        flash("Votre adresse électronique est confirmée.", "success")
+        return redirect(url_for("accounts.profile"))
+    flash("Votre adresse électronique est confirmée : vous pouvez vous connecter.", "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/confirmation/renvoyer", methods=["POST"])
 @limiter.limit(lambda: current_app.config["SENSITIVE_FORM_LIMIT"])
 @login_required
 def resend_confirmation():
-    """Send the confirmation link again."""
+    """Send the confirmation link again, then go back to the page asked for (`next`: the
+    course page a learner tried to enrol from) or to the profile."""
     if EmptyForm().validate_on_submit() and not current_user.is_confirmed:
-        if _send_confirmation(current_user):
+        if send_confirmation_link(current_user):
             flash(f"Un nouveau lien a été envoyé à {current_user.email}.", "success")
         else:
             flash("L'envoi a échoué. Réessayez dans quelques minutes.", "error")
-    return redirect(url_for("accounts.profile"))
+    next_url = request.args.get("next")
+    return redirect(next_url if is_safe_next(next_url) else url_for("accounts.profile"))
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
@@ -176,29 +227,33 @@ def forgotten_password():
     """Ask for a reset link; the answer is the same whether or not the account exists."""
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None:
-            link = url_for(
-                "accounts.reset_password",
-                token=services.password_reset_token(user),
-                _external=True,
-            )
-            send_email(
-                user.email,
-                "Réinitialisation de votre mot de passe",
-                "reset_password",
-                user=user,
-                link=link,
-            )
+        _send_reset_link(form.email.data)
         flash(
-            "Si un compte existe avec cette adresse, un lien valable une heure vient d'y être "
-            "envoyé.",
+            "Un message vient d'être envoyé à cette adresse. Si elle a un compte, il contient un "
+            "lien valable une heure pour choisir un nouveau mot de passe.",
             "info",
         )
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgotten_password.html", form=form), (
         422 if form.errors else 200
     )
+
+
+def _send_reset_link(email: str) -> bool:
+    """The reset link to the account at `email`; to an address without one, a note saying so.
+
+    One message either way: sending it is most of the work of the request, so that its delay
+    does not tell which addresses have an account, and the person who asked learns why no
+    link came (another address, perhaps)."""
+    subject = "Réinitialisation de votre mot de passe"
+    user = services.find_user_by_email(email)
+    if user is None:
+        link = external_url("accounts.signup")
+        return send_email(
+            services.normalise_email(email), subject, "reset_password_no_account", link=link
+        )
+    link = external_url("accounts.reset_password", token=services.password_reset_token(user))
+    return send_email(user.email, subject, "reset_password", user=user, link=link)
 
 
 @bp.route("/mot-de-passe/nouveau/<token>", methods=["GET", "POST"])
@@ -229,7 +284,7 @@ def reset_password(token: str):
 def profile():
     """See and edit one's own profile."""
     form = ProfileForm(obj=current_user)
-    form.load_reference_choices()
+    form.load_reference_choices(keep=current_user)
     if form.validate_on_submit():
         services.update_profile(
             current_user,

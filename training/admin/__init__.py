@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from training.admin import views  # noqa: E402, F401
+from training.admin import audit_views, reference_views, views  # noqa: E402, F401

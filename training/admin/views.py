@@ -1,14 +1,17 @@
-"""Administration pages (admins only)."""
+"""Administration of accounts (admins only): search, role, deactivation, confirmation link."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from training.accounts import services
 from training.accounts.access import roles_required
-from training.accounts.models import Profession, Role, Territory, User
+from training.accounts.forms import EmptyForm
+from training.accounts.mails import send_confirmation_link
+from training.accounts.models import Role, User
 from training.admin import bp
-from training.admin.forms import AccountFilterForm, ProfessionForm, RoleForm, TerritoryForm
-from training.audit.services import latest_events
+from training.admin.forms import AccountFilterForm, RoleForm
+from training.catalog.services import enrolments_with_progress
+from training.certificates.services import certificates_of
 from training.extensions import db
 
 
@@ -35,7 +38,8 @@ def accounts():
 @bp.route("/comptes/<int:user_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def account(user_id: int):
-    """One account, and the form that changes its role."""
+    """One account: who it is, its trainings and certificates, the form that changes its role,
+    and the buttons that deactivate it or send its confirmation link again."""
     user = db.get_or_404(User, user_id)
     form = RoleForm(role=user.role)
     if form.validate_on_submit():
@@ -49,81 +53,71 @@ def account(user_id: int):
                 f"Le rôle de {user.full_name} est maintenant « {user.role_enum.label} ».", "success"
             )
             return redirect(url_for("admin.account", user_id=user.id))
-    return render_template("admin/account.html", user=user, form=form), (
-        422 if form.errors else 200
-    )
-
-
-@bp.route("/referentiels")
-@roles_required(Role.ADMIN)
-def reference_data():
-    """Territories and professions, with links to edit them."""
     return render_template(
-        "admin/reference_data.html",
-        territories=services.list_territories(),
-        professions=services.list_professions(),
-    )
+        "admin/account.html",
+        user=user,
+        form=form,
+        button_form=EmptyForm(),
+        enrolments=enrolments_with_progress(user),
+        certificates=certificates_of(user),
+    ), (422 if form.errors else 200)
 
 
-@bp.route("/territoires/nouveau", methods=["GET", "POST"], defaults={"territory_id": None})
-@bp.route("/territoires/<int:territory_id>", methods=["GET", "POST"])
+def _posted_account(user_id: int) -> User:
+    """The account a button posts about, once its CSRF token is checked."""
+    user = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return user
+
+
+@bp.route("/comptes/<int:user_id>/desactivation", methods=["POST"])
 @roles_required(Role.ADMIN)
-def territory(territory_id: int | None):
-    """Add or edit a territory."""
-    item = db.get_or_404(Territory, territory_id) if territory_id else None
-    form = TerritoryForm(obj=item)
-    if item is not None:
-        form.code.data = item.code
-    if form.validate_on_submit():
-        try:
-            services.save_territory(
-                item,
-                name=form.name.data,
-                code=form.code.data,
-                is_pilot=form.is_pilot.data,
-                actor=current_user,
-            )
-        except services.AccountError as error:
-            form.name.errors.append(str(error))
-        else:
+def deactivate_account(user_id: int):
+    """Deactivate an account: no more log-in, open sessions end; its data stays."""
+    user = _posted_account(user_id)
+    try:
+        services.deactivate_user(current_user, user)
+    except services.AccountError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(
+            f"Le compte de {user.full_name} est désactivé : il ne permet plus de se connecter. "
+            "Ses formations et ses attestations sont conservées.",
+            "success",
+        )
+    return redirect(url_for("admin.account", user_id=user.id))
+
+
+@bp.route("/comptes/<int:user_id>/reactivation", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reactivate_account(user_id: int):
+    """Let a deactivated account log in again."""
+    user = _posted_account(user_id)
+    services.reactivate_user(current_user, user)
+    db.session.commit()
+    flash(f"Le compte de {user.full_name} est réactivé.", "success")
+    return redirect(url_for("admin.account", user_id=user.id))
+
+
+@bp.route("/comptes/<int:user_id>/confirmation", methods=["POST"])
+@roles_required(Role.ADMIN)
+def resend_confirmation(user_id: int):
+    """Send an unconfirmed account its confirmation link again."""
+    user = _posted_account(user_id)
+    try:
+        services.record_confirmation_resent(current_user, user)
+    except services.AccountError as error:
+        flash(str(error), "error")
+    else:
+        if send_confirmation_link(user):
             db.session.commit()
-            flash("Le territoire est enregistré.", "success")
-            return redirect(url_for("admin.reference_data"))
-    return render_template("admin/territory.html", form=form, item=item), (
-        422 if form.errors else 200
-    )
-
-
-@bp.route("/professions/nouvelle", methods=["GET", "POST"], defaults={"profession_id": None})
-@bp.route("/professions/<int:profession_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def profession(profession_id: int | None):
-    """Add or edit a profession."""
-    item = db.get_or_404(Profession, profession_id) if profession_id else None
-    form = ProfessionForm(obj=item)
-    if item is not None:
-        form.code.data = item.code
-    if form.validate_on_submit():
-        try:
-            services.save_profession(
-                item, name=form.name.data, code=form.code.data, actor=current_user
-            )
-        except services.AccountError as error:
-            form.name.errors.append(str(error))
+            flash(f"Un nouveau lien de confirmation a été envoyé à {user.email}.", "success")
         else:
-            db.session.commit()
-            flash("La profession est enregistrée.", "success")
-            return redirect(url_for("admin.reference_data"))
-    return render_template("admin/profession.html", form=form, item=item), (
-        422 if form.errors else 200
-    )
-
-
-@bp.route("/journal")
-@roles_required(Role.ADMIN)
-def audit_log():
-    """The latest audit events."""
-    return render_template("admin/audit_log.html", events=latest_events(200))
+            db.session.rollback()
+            flash("L'envoi a échoué. Réessayez dans quelques minutes.", "error")
+    return redirect(url_for("admin.account", user_id=user.id))
 
 
 @bp.app_template_global()

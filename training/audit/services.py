@@ -1,8 +1,7 @@
-"""Recording audit events; callers commit with the change they describe."""
+"""Recording audit events; callers commit with the change they describe (reading them:
+training.audit.log)."""
 
 from typing import Any
-
-import sqlalchemy as sa
 
 from training.accounts.models import User
 from training.audit.models import AuditEvent
@@ -23,13 +22,3 @@ def record_event(
     db.session.add(event)
     db.session.flush()
     return event
-
-
-def latest_events(limit: int = 100) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            sa.select(AuditEvent)
-            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-            .limit(limit)
-        )
-    )

@@ -1,13 +1,13 @@
-"""What the trainers' pages show: each course's newest version and its open review notes.
-
-Every trainer sees every course for now; ownership and co-authors come with the editor.
-"""
+"""What the trainers' pages show: the courses they author, each one's newest version and its
+open review notes (an admin sees every course)."""
 
 from dataclasses import dataclass
 from itertools import groupby
 
 import sqlalchemy as sa
 
+from training.accounts.models import User
+from training.authoring import authors
 from training.content import services as content
 from training.content.models import Course, CourseVersion, Step
 from training.content.renderer import Source
@@ -47,8 +47,10 @@ class StepReviewNotes:
         return "Présentation de la formation"
 
 
-def course_overviews() -> list[CourseOverview]:
-    """Every course with its newest version and how many review notes it holds, by title."""
+def course_overviews(user: User) -> list[CourseOverview]:
+    """The courses `user` may edit with their newest version and how many review notes each
+    holds, by title."""
+    course_ids = [course.id for course in authors.courses_of_author(user)]
     newest = (
         sa.select(CourseVersion.course_id, sa.func.max(CourseVersion.number).label("number"))
         .group_by(CourseVersion.course_id)
@@ -63,6 +65,7 @@ def course_overviews() -> list[CourseOverview]:
                 CourseVersion.number == newest.c.number,
             ),
         )
+        .where(CourseVersion.course_id.in_(course_ids))
         .order_by(CourseVersion.title)
     ).all()
     return [

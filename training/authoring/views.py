@@ -6,24 +6,37 @@ by trainers work as rendered (see content/renderer.py).
 """
 
 from flask import abort, make_response, render_template, request
+from flask_login import current_user
 
 from training.accounts.access import roles_required
+from training.accounts.forms import EmptyForm
 from training.accounts.models import Role
-from training.authoring import bp, services
+from training.authoring import authors, bp, drafts, services
 from training.content import services as content
 
 AUTHORS = (Role.TRAINER, Role.ADMIN)
 
 
 def _newest_version(slug: str):
-    return content.latest_version(slug) or abort(404)
+    """The newest version of `slug`, if the current user is one of its authors (or an admin)."""
+    version = content.latest_version(slug) or abort(404)
+    if not authors.may_edit(current_user, version.course):
+        abort(403)
+    return version
 
 
 @bp.route("/formations")
 @roles_required(*AUTHORS)
 def courses():
-    """Every course, with its newest version and its number of open review notes."""
-    return render_template("authoring/courses.html", overviews=services.course_overviews())
+    """The courses the trainer authors (every course for an admin) with their open review notes,
+    and the open drafts."""
+    return render_template(
+        "authoring/courses.html",
+        overviews=services.course_overviews(current_user),
+        drafts={draft.slug: draft for draft in drafts.drafts_of_author(current_user)},
+        form=EmptyForm(),
+        is_admin=current_user.has_role(Role.ADMIN),
+    )
 
 
 @bp.route("/formations/<slug>/points-a-valider")

@@ -23,6 +23,28 @@ class EnrolmentError(Exception):
 
 
 @dataclass(frozen=True)
+class Prerequisite:
+    """A course to complete before enrolling in another, as the learner stands with it."""
+
+    slug: str
+    title: str
+    #: True when the learner completed it (any version, any cycle).
+    done: bool
+
+
+class PrerequisitesError(EnrolmentError):
+    """The learner has not completed the courses `missing` yet."""
+
+    def __init__(self, missing: list[Prerequisite]) -> None:
+        titles = ", ".join(f"« {prerequisite.title} »" for prerequisite in missing)
+        which = "la formation" if len(missing) == 1 else "les formations"
+        super().__init__(
+            f"Pour vous inscrire à cette formation, terminez d'abord {which} {titles}."
+        )
+        self.missing = missing
+
+
+@dataclass(frozen=True)
 class CourseCard:
     course: Course
     version: CourseVersion
@@ -88,9 +110,9 @@ def current_enrolment(user: User, course: Course) -> Enrolment | None:
 def enrol(user: User, course: Course) -> Enrolment:
     """Enrol the learner on the newest version, or return the existing enrolment.
 
-    A learner whose latest enrolment is completed and whose certificate has expired is
-    enrolled again, on the newest version, for a new cycle (recertification); the earlier
-    enrolment and its certificate stay as they were.
+    A learner whose latest enrolment is completed and whose certificate has expired or was
+    revoked is enrolled again, on the newest version, for a new cycle (recertification); the
+    earlier enrolment and its certificate stay as they were.
 
     Harmless twice, even from two tabs at once: the unique (user, course, cycle) constraint
     makes the second insert fail, and the first enrolment is returned.
@@ -117,6 +139,66 @@ def enrol(user: User, course: Course) -> Enrolment:
         return current_enrolment(user, course)
     enrolment_changed(enrolment.id)
     return enrolment
+
+
+def prerequisites_of(version: CourseVersion, user: User | None) -> list[Prerequisite]:
+    """The published courses `version` names as prerequisites, in the order named, each with
+    whether `user` (None: a visitor) completed it. Two queries at most."""
+    if not version.prerequisites:
+        return []
+    newest = (
+        sa.select(CourseVersion.course_id, sa.func.max(CourseVersion.number).label("number"))
+        .group_by(CourseVersion.course_id)
+        .subquery()
+    )
+    titles = dict(
+        db.session.execute(
+            sa.select(Course.slug, CourseVersion.title)
+            .join(CourseVersion, CourseVersion.course_id == Course.id)
+            .join(
+                newest,
+                sa.and_(
+                    newest.c.course_id == CourseVersion.course_id,
+                    newest.c.number == CourseVersion.number,
+                ),
+            )
+            .where(Course.slug.in_(version.prerequisites))
+        ).all()
+    )
+    completed: set[str] = set()
+    if user is not None and titles:
+        completed = set(
+            db.session.scalars(
+                sa.select(Course.slug)
+                .join(Enrolment, Enrolment.course_id == Course.id)
+                .where(
+                    Enrolment.user_id == user.id,
+                    Enrolment.completed_at.is_not(None),
+                    Course.slug.in_(list(titles)),
+                )
+            )
+        )
+    # A prerequisite never published (imported apart, then removed) cannot be asked for.
+    return [
+        Prerequisite(slug=slug, title=titles[slug], done=slug in completed)
+        for slug in version.prerequisites
+        if slug in titles
+    ]
+
+
+def enrol_from_catalogue(user: User, course: Course) -> Enrolment:
+    """Enrol as `enrol` does, once the prerequisites of the newest version are completed.
+
+    A learner enrolled already keeps their enrolment (and may recertify) whatever the
+    prerequisites say; joining a session does not go through here: its trainer decides who
+    attends. Raises PrerequisitesError, listing the courses to complete first.
+    """
+    if user.is_confirmed and current_enrolment(user, course) is None:
+        prerequisites = prerequisites_of(content.latest_version(course.slug), user)
+        missing = [prerequisite for prerequisite in prerequisites if not prerequisite.done]
+        if missing:
+            raise PrerequisitesError(missing)
+    return enrol(user, course)
 
 
 def catalogue_for(user: User | None) -> list[CourseCard]:
@@ -181,3 +263,51 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
         key=lambda card: (not card.recommended, -len(card.version.audiences) * card.recommended)
     )
     return cards
+
+
+@dataclass(frozen=True)
+class EnrolmentProgress:
+    """One enrolment of a learner with its steps done, as the admin's account page lists it."""
+
+    enrolment: Enrolment
+    done_steps: int
+    #: Steps of the version this enrolment follows.
+    total_steps: int
+
+    @property
+    def is_completed(self) -> bool:
+        return self.enrolment.completed_at is not None
+
+    @property
+    def percent(self) -> int:
+        return (100 * self.done_steps) // self.total_steps if self.total_steps else 0
+
+
+def enrolments_with_progress(user: User) -> list[EnrolmentProgress]:
+    """Every enrolment of `user`, every cycle, newest first, with its progress (one query)."""
+    from training.learning.models import StepCompletion
+
+    done = (
+        sa.select(sa.func.count(StepCompletion.id))
+        .join(Step, Step.id == StepCompletion.step_id)
+        .where(
+            StepCompletion.enrolment_id == Enrolment.id,
+            Step.version_id == Enrolment.version_id,
+        )
+        .scalar_subquery()
+    )
+    total = (
+        sa.select(sa.func.count(Step.id))
+        .where(Step.version_id == Enrolment.version_id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Enrolment, done, total)
+        .where(Enrolment.user_id == user.id)
+        .options(joinedload(Enrolment.version), joinedload(Enrolment.course))
+        .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
+    )
+    return [
+        EnrolmentProgress(enrolment, done_steps, total_steps)
+        for enrolment, done_steps, total_steps in rows
+    ]

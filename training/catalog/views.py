@@ -34,7 +34,7 @@ def course(slug: str):
     return _course_page(services.course_by_slug(slug) or abort(404))
 
 
-def _course_page(course, error: str | None = None):
+def _course_page(course, error: services.EnrolmentError | None = None):
     enrolment = (
         services.current_enrolment(current_user, course) if current_user.is_authenticated else None
     )
@@ -43,6 +43,9 @@ def _course_page(course, error: str | None = None):
     done = learning.done_step_ids(enrolment) if enrolment else set()
     certificate = certificates.certificate_of(enrolment) if enrolment else None
     newest = content.latest_version(course.slug)
+    prerequisites = services.prerequisites_of(
+        newest, current_user if current_user.is_authenticated else None
+    )
     return render_template(
         "catalog/course.html",
         course=course,
@@ -57,22 +60,24 @@ def _course_page(course, error: str | None = None):
         newest=newest,
         under_review=content.has_review_notes(newest),
         professions={p.code: p.name for p in list_professions()},
+        prerequisites=prerequisites,
+        missing_prerequisites=[p for p in prerequisites if not p.done],
         form=EmptyForm(),
-        error=error,
+        error=str(error) if error else None,
     )
 
 
 @bp.route("/formations/<slug>/inscription", methods=["POST"])
 @login_required
 def enrol(slug: str):
-    """Enrol in the newest version (harmless twice)."""
+    """Enrol in the newest version (harmless twice), once its prerequisites are completed."""
     course = services.course_by_slug(slug) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        services.enrol(current_user, course)
+        services.enrol_from_catalogue(current_user, course)
     except services.EnrolmentError as error:
-        return _course_page(course, str(error)), 403
+        return _course_page(course, error), 403
     db.session.commit()
-    flash("Vous êtes inscrit à cette formation.", "success")
+    flash("Votre inscription à cette formation est enregistrée.", "success")
     return redirect(url_for("learning.resume", slug=slug))

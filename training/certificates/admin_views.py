@@ -7,6 +7,8 @@ from training.accounts.access import roles_required
 from training.accounts.models import Role
 from training.certificates import bp, codes, services
 from training.certificates.forms import CertificateSearchForm, RevocationForm
+from training.certificates.mails import send_revocation_notice
+from training.certificates.models import Certificate
 from training.extensions import db
 
 
@@ -28,14 +30,31 @@ def admin_list():
     )
 
 
-@bp.route("/admin/attestations/<code>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def admin_detail(code: str):
-    """One certificate, its status, its downloads, and the form that revokes it."""
+def _certificate_or_404(code: str) -> Certificate:
     try:
-        certificate = services.find_by_code(codes.normalise_code(code)) or abort(404)
+        return services.find_by_code(codes.normalise_code(code)) or abort(404)
     except codes.InvalidCodeError:
         abort(404)
+
+
+@bp.route("/admin/attestations/<code>")
+@roles_required(Role.ADMIN)
+def admin_detail(code: str):
+    """One certificate, its status, its downloads, and the way to revoke it."""
+    certificate = _certificate_or_404(code)
+    return render_template(
+        "certificates/admin_detail.html",
+        certificate=certificate,
+        status=services.status_of(certificate),
+    )
+
+
+@bp.route("/admin/attestations/<code>/revocation", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def admin_revoke(code: str):
+    """Say what revoking will do and ask for the reason (GET); revoke, then tell the holder by
+    e-mail (POST)."""
+    certificate = _certificate_or_404(code)
     form = RevocationForm()
     if form.validate_on_submit():
         try:
@@ -49,9 +68,15 @@ def admin_detail(code: str):
                 "l'indique dès maintenant.",
                 "success",
             )
+            if send_revocation_notice(certificate) is False:
+                flash(
+                    "Le courriel prévenant la personne titulaire n'a pas pu être envoyé : "
+                    "prévenez-la par un autre moyen.",
+                    "warning",
+                )
             return redirect(url_for("certificates.admin_detail", code=certificate.code))
     return render_template(
-        "certificates/admin_detail.html",
+        "certificates/admin_revoke.html",
         certificate=certificate,
         status=services.status_of(certificate),
         form=form,

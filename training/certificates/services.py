@@ -21,11 +21,12 @@ from sqlalchemy.orm import contains_eager
 from training.accounts.models import Role, User
 from training.audit.services import record_event
 from training.catalog.models import Enrolment
-from training.certificates import codes, signing, urls
+from training.certificates import codes, signing
 from training.certificates.models import Certificate
 from training.events import enrolment_changed
 from training.extensions import db
 from training.timeutils import PARIS, as_aware, utcnow
+from training.urls import site_root
 
 #: A 55-bit random code collides with one of a million others once in 36 billion draws;
 #: five draws in a row would mean the generator is broken, not unlucky.
@@ -135,13 +136,18 @@ def issue_certificate(enrolment: Enrolment) -> Certificate:
     raise RuntimeError(f"No free certificate code after {CODE_ATTEMPTS} draws.")
 
 
+#: Certificate states after which the holder may follow the course again, for a new one.
+RENEWABLE = frozenset({"expired", "revoked"})
+
+
 def recertification_due(enrolment: Enrolment, today: date | None = None) -> bool:
-    """True when this completed enrolment's certificate has expired (not revoked): the
-    learner may then enrol again, on the newest version, for a new cycle."""
+    """True when this completed enrolment's certificate has expired or was revoked: the
+    learner may then enrol again, on the newest version, for a new cycle (the earlier
+    enrolment and its certificate stay as they are)."""
     if enrolment.completed_at is None:
         return False
     certificate = certificate_of(enrolment)
-    return certificate is not None and status_of(certificate, today).kind == "expired"
+    return certificate is not None and status_of(certificate, today).kind in RENEWABLE
 
 
 # --- finding --------------------------------------------------------------------------------
@@ -212,7 +218,7 @@ class HeldCertificate:
 
     certificate: Certificate
     status: Status
-    #: Expired, and no newer enrolment in the course yet: offer to enrol again.
+    #: Expired or revoked, and no newer enrolment in the course yet: offer to enrol again.
     can_recertify: bool
 
 
@@ -240,7 +246,7 @@ def certificates_of(user: User, today: date | None = None) -> list[HeldCertifica
             HeldCertificate(
                 certificate=certificate,
                 status=status,
-                can_recertify=status.kind == "expired"
+                can_recertify=status.kind in RENEWABLE
                 and latest_cycle.get(enrolment.course_id) == enrolment.cycle,
             )
         )
@@ -276,7 +282,9 @@ def _escape_like(text: str) -> str:
 
 
 def revoke_certificate(certificate: Certificate, actor: User | None, reason: str) -> None:
-    """Revoke at once, with a reason shown publicly, and record it in the audit log.
+    """Revoke at once, with a reason shown publicly, and record it in the audit log. The
+    holder may then follow the course again for a new certificate (`recertification_due`);
+    the caller tells them by e-mail once committed (`mails.send_revocation_notice`).
 
     The conditional UPDATE (… WHERE revoked_at IS NULL) makes a revocation happen once, with
     one audit event, even when two admins submit at the same moment.
@@ -341,7 +349,7 @@ def open_badge_jwt(certificate: Certificate) -> str:
     from training.certificates.open_badges import issue_credential_jwt
 
     key = signing_key()
-    return issue_credential_jwt(certificate.to_data(), key, site_url=urls.site_root())
+    return issue_credential_jwt(certificate.to_data(), key, site_url=site_root())
 
 
 def published_public_key_pem() -> str:
@@ -349,4 +357,4 @@ def published_public_key_pem() -> str:
 
 
 def published_jwks() -> dict:
-    return signing.public_jwks(signing_key().public_key(), urls.site_root())
+    return signing.public_jwks(signing_key().public_key(), site_root())

@@ -1,10 +1,12 @@
 """`flask courses …`: check, import and export course files (messages in French, for trainers)."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from training.content import bp, gift, services
+from training.content import archive, bp, gift, services
+from training.content.models import CourseVersion
 from training.content.parsed import ParsedChoice, ParsedQuestion
 from training.content.problems import Problem
 from training.content.quiz import QuizParser
@@ -56,7 +58,9 @@ def check_command(path: Path | None, strict: bool) -> None:
     path = _catalogue_path(path)
     if path is None:
         return
-    problems = services.validate_catalogue(path, services.known_audience_codes())
+    problems = services.validate_catalogue(
+        path, services.known_audience_codes(), services.known_course_slugs
+    )
     _echo_problems(problems)
     errors = sum(problem.is_error for problem in problems)
     warnings = len(problems) - errors
@@ -70,13 +74,16 @@ def check_command(path: Path | None, strict: bool) -> None:
         click.get_current_context().exit(1)
 
 
-@bp.cli.command("import")
-@click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option(
+_ACCEPT_REVIEW_NOTES = click.option(
     "--accept-review-notes",
     is_flag=True,
     help="Publier même les cours qui ont des points « À valider » (décision d'un administrateur).",
 )
+
+
+@bp.cli.command("import")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@_ACCEPT_REVIEW_NOTES
 def import_command(path: Path | None, accept_review_notes: bool) -> None:
     """Importer un cours ou un dossier de cours (par défaut : courses).
 
@@ -87,8 +94,34 @@ def import_command(path: Path | None, accept_review_notes: bool) -> None:
     path = _catalogue_path(path)
     if path is None:
         return
+    _import(lambda: services.import_courses([path], accept_review_notes=accept_review_notes))
+
+
+@bp.cli.command("import-zip")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@_ACCEPT_REVIEW_NOTES
+def import_zip_command(file: Path, accept_review_notes: bool) -> None:
+    """Importer un cours depuis une archive zip (un dossier nommé d'après le slug du cours).
+
+    Mêmes règles que « import » : un cours inchangé ne crée rien, un cours en erreur n'importe
+    rien, les points « À valider » demandent --accept-review-notes. Une archive dangereuse
+    (chemin qui sort du dossier, lien symbolique, trop de fichiers, trop volumineuse une fois
+    décompressée) est refusée.
+    """
+    with file.open("rb") as source:
+        # One byte over the limit is enough for the archive to be refused as too large.
+        data = source.read(archive.MAX_ARCHIVE_BYTES + 1)
+    _import(
+        lambda: [
+            services.import_course_zip(data, str(file), accept_review_notes=accept_review_notes)
+        ]
+    )
+
+
+def _import(run: Callable[[], list[services.ImportResult]]) -> None:
+    """Run an import, then commit and list the results, or roll back and say why."""
     try:
-        results = services.import_courses([path], accept_review_notes=accept_review_notes)
+        results = run()
     except services.CourseFormatError as error:
         db.session.rollback()
         _echo_problems(error.problems)
@@ -139,13 +172,8 @@ def rerender_command() -> None:
 @click.option("--version", "number", type=int, help="Numéro de version (par défaut : la dernière).")
 def export_command(slug: str, dest: Path, number: int | None) -> None:
     """Écrire une version d'un cours sous forme de fichiers, dans DEST/SLUG."""
-    if number is None:
-        version = services.latest_version(slug)
-    else:
-        version = services.find_version(slug, number)
+    version = _find_version(slug, number)
     if version is None:
-        which = f"la version {number} du cours" if number is not None else "le cours"
-        _fail(f"Introuvable : {which} « {slug} ».")
         return
     try:
         folder = services.export_version(version, dest)
@@ -153,6 +181,35 @@ def export_command(slug: str, dest: Path, number: int | None) -> None:
         _fail(f"Export impossible : {error}.")
         return
     click.echo(f"Version {version.number} de « {slug} » exportée dans {folder}")
+
+
+@bp.cli.command("export-zip")
+@click.argument("slug")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--version", "number", type=int, help="Numéro de version (par défaut : la dernière).")
+def export_zip_command(slug: str, file: Path, number: int | None) -> None:
+    """Écrire une version d'un cours dans l'archive zip FILE (un dossier SLUG/), réimportable
+    avec « import-zip »."""
+    if file.exists():
+        _fail(f"Export impossible : {file} existe déjà (choisissez un autre nom).")
+        return
+    version = _find_version(slug, number)
+    if version is None:
+        return
+    file.write_bytes(services.export_course_zip(version))
+    click.echo(f"Version {version.number} de « {slug} » exportée dans {file}")
+
+
+def _find_version(slug: str, number: int | None) -> CourseVersion | None:
+    """The version asked for (by default the latest), or None after a message."""
+    if number is None:
+        version = services.latest_version(slug)
+    else:
+        version = services.find_version(slug, number)
+    if version is None:
+        which = f"la version {number} du cours" if number is not None else "le cours"
+        _fail(f"Introuvable : {which} « {slug} ».")
+    return version
 
 
 @bp.cli.command("gift-import")

@@ -1,5 +1,6 @@
 """Writing a version back as course files, which import again to the same content hash."""
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +16,25 @@ class ExportError(Exception):
     """The export cannot be written (the message is in French, for the command line)."""
 
 
-def export_version(version: CourseVersion, dest: Path) -> Path:
-    """Write `version` as the folder `dest/<slug>` and return that folder.
+@dataclass(frozen=True)
+class ExportedImage:
+    content_type: str
+    data: bytes
 
-    Refuses to write into a folder that exists and is not empty, so an export never mixes with
-    older files (which the importer would then read as part of the course).
-    """
-    folder = Path(dest) / version.course.slug
-    if folder.exists() and any(folder.iterdir()):
-        raise ExportError(f"le dossier {folder} existe déjà et n'est pas vide")
+
+@dataclass(frozen=True)
+class VersionFiles:
+    """The files of a version as `export_version` writes them, without touching the disk."""
+
+    #: Markdown files by path inside the course folder, in the order of the course: "course.md",
+    #: then each "<module>/module.md" followed by its "<module>/<step>.md".
+    texts: dict[str, str]
+    #: Images by path inside the course folder, e.g. "images/schema.png".
+    images: dict[str, ExportedImage]
+
+
+def version_files(version: CourseVersion) -> VersionFiles:
+    """The course files of `version` (three queries), which import again to its content hash."""
     modules = db.session.scalars(
         sa.select(Module)
         .where(Module.version_id == version.id)
@@ -35,19 +46,37 @@ def export_version(version: CourseVersion, dest: Path) -> Path:
     assets = db.session.scalars(
         sa.select(CourseAsset)
         .where(CourseAsset.version_id == version.id)
+        .order_by(CourseAsset.path)
         .options(undefer(CourseAsset.data))
     ).all()
-    folder.mkdir(parents=True, exist_ok=True)
-    _write(folder / "course.md", course_fields(version), version.presentation_md)
+    texts = {"course.md": file_text(course_fields(version), version.presentation_md)}
     for module in modules:
-        (folder / module.key).mkdir()
-        _write(folder / module.key / "module.md", {"title": module.title}, module.intro_md)
+        texts[f"{module.key}/module.md"] = file_text({"title": module.title}, module.intro_md)
         for step in module.steps:
-            _write(folder / f"{step.key}.md", step_fields(step), step_markdown(step))
-    for asset in assets:
-        target = folder / asset.path
+            texts[f"{step.key}.md"] = file_text(step_fields(step), step_markdown(step))
+    images = {asset.path: ExportedImage(asset.content_type, asset.data) for asset in assets}
+    return VersionFiles(texts, images)
+
+
+def export_version(version: CourseVersion, dest: Path) -> Path:
+    """Write `version` as the folder `dest/<slug>` and return that folder.
+
+    Refuses to write into a folder that exists and is not empty, so an export never mixes with
+    older files (which the importer would then read as part of the course).
+    """
+    folder = Path(dest) / version.course.slug
+    if folder.exists() and any(folder.iterdir()):
+        raise ExportError(f"le dossier {folder} existe déjà et n'est pas vide")
+    files = version_files(version)
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, text in files.texts.items():
+        target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(asset.data)
+        target.write_text(text, encoding="utf-8")
+    for path, image in files.images.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(image.data)
     return folder
 
 
@@ -57,6 +86,7 @@ def course_fields(version: CourseVersion) -> dict[str, Any]:
         "title": version.title,
         "summary": version.summary,
         "audiences": list(version.audiences),
+        "prerequisites": list(version.prerequisites) or None,
         "estimated_minutes": version.estimated_minutes,
         "pass_mark": version.pass_mark,
         "certificate_validity_months": version.certificate_validity_months,
@@ -125,7 +155,3 @@ def file_text(fields: dict[str, Any], body: str) -> str:
 def body_line(fields: dict[str, Any]) -> int:
     """The line on which the body of a file written with `fields` starts."""
     return file_text(fields, "").count("\n") + 1
-
-
-def _write(path: Path, fields: dict[str, Any], body: str) -> None:
-    path.write_text(file_text(fields, body), encoding="utf-8")

@@ -24,7 +24,7 @@ from training.content.models import (
 from training.content.parsed import ParsedCourse, ParsedStep
 from training.content.problems import CourseFormatError, Problem
 from training.content.review import LocatedReviewNote
-from training.content.validation import known_audience_codes, load_catalogue
+from training.content.validation import known_audience_codes, known_course_slugs, load_catalogue
 from training.extensions import db
 
 ImportStatus = Literal["created", "new_version", "unchanged"]
@@ -63,8 +63,9 @@ def import_courses(
 ) -> list[ImportResult]:
     """Publish every course under `paths` whose content changed since its latest version.
 
-    Raises CourseFormatError, having written nothing, if any course has an error. A course whose
-    content hash equals its latest version's creates nothing. Flushes, never commits.
+    Raises CourseFormatError, having written nothing, if any course has an error (a prerequisite
+    may be a course of `paths` or one already published). A course whose content hash equals its
+    latest version's creates nothing. Flushes, never commits.
 
     With `accept_review_notes=False` (the publishing paths: `flask courses import`), raises
     ReviewNotesError, having written nothing, if a course to publish holds open review notes;
@@ -72,9 +73,19 @@ def import_courses(
     sample content (the demo, the tests' fixtures), whose notes are expected.
     """
     codes = known_audience_codes() if audience_codes is None else audience_codes
-    courses, problems = load_catalogue(paths, codes)
+    courses, problems = load_catalogue(paths, codes, known_course_slugs)
     if any(problem.is_error for problem in problems):
         raise CourseFormatError(problems)
+    return import_parsed_courses(courses, accept_review_notes=accept_review_notes)
+
+
+def import_parsed_courses(
+    courses: list[ParsedCourse], *, accept_review_notes: bool = True
+) -> list[ImportResult]:
+    """Publish courses already read and checked without error (by `load_catalogue`, or from a
+    zip by `archive.read_course_zip`), as `import_courses` does. Flushes, never commits."""
+    if any(not parsed.content_hash for parsed in courses):
+        raise ValueError("a course read with errors cannot be imported")
     if not accept_review_notes:
         notes = [
             note
@@ -132,6 +143,7 @@ def build_version(course: Course, parsed: ParsedCourse, number: int) -> CourseVe
         title=parsed.title,
         summary=parsed.summary,
         audiences=list(parsed.audiences),
+        prerequisites=list(parsed.prerequisites),
         estimated_minutes=parsed.estimated_minutes,
         pass_mark=parsed.pass_mark,
         certificate_validity_months=parsed.certificate_validity_months,

@@ -53,6 +53,9 @@ class CourseVersion(db.Model):
     summary: Mapped[str] = mapped_column(sa.Text)
     #: Profession codes for whom the course is shown first.
     audiences: Mapped[list[str]] = mapped_column(sa.JSON)
+    #: Slugs of the courses a learner completes before enrolling from the catalogue (a session's
+    #: trainer may take anyone); slugs, not versions, as any version completed counts.
+    prerequisites: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     estimated_minutes: Mapped[int]
     #: Default pass mark (percent) of the quizzes that do not set their own.
     pass_mark: Mapped[int]
@@ -63,6 +66,13 @@ class CourseVersion(db.Model):
     presentation_md: Mapped[str] = mapped_column(sa.Text)
     presentation_html: Mapped[str] = mapped_column(sa.Text)
     published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: What changed, in the publisher's words (the history page); null for a version imported
+    #: from files, which have no such note.
+    change_note: Mapped[str | None] = mapped_column(sa.Text)
+    #: Who published it from the web editor; null for the command line or a deleted account.
+    published_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     course: Mapped[Course] = relationship(back_populates="versions")
     modules: Mapped[list["Module"]] = relationship(

@@ -87,6 +87,8 @@ class ParsedCourse:
     content_notice: str | None
     presentation: str
     presentation_html: str = ""
+    #: Slugs of the courses to complete before enrolling in this one (from the catalogue).
+    prerequisites: list[str] = field(default_factory=list)
     modules: list[ParsedModule] = field(default_factory=list)
     assets: list[ParsedAsset] = field(default_factory=list)
     content_hash: str = ""
@@ -171,8 +173,12 @@ def compute_hashes(course: ParsedCourse) -> None:
         modules.append(
             {"key": module.key, "title": module.title, "intro": module.intro, "steps": steps}
         )
+    # Prerequisites count only when set, so that adding the setting left every other course's
+    # hash (and so its published version) as it was.
+    prerequisites = {"prerequisites": course.prerequisites} if course.prerequisites else {}
     course.content_hash = sha256_of(
         {
+            **prerequisites,
             "slug": course.slug,
             "title": course.title,
             "summary": course.summary,

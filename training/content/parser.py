@@ -3,9 +3,12 @@
 The folder layout, the front-matter keys and the quiz syntax are those of the course file format
 (docs/format-des-cours.md). The parser reads everything before giving up, so that a trainer gets
 every problem of a course in one run; it raises CourseFormatError if any of them is an error.
+`read_course` also hands back what could be read of a course in error, for the checks that span
+courses (validation.py).
 """
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from training.content.files import IMAGE_TYPES, Document, check_image, read_bytes, read_document
@@ -33,6 +36,7 @@ COURSE_KEYS = {
     "title": True,
     "summary": True,
     "audiences": True,
+    "prerequisites": False,
     "estimated_minutes": True,
     "pass_mark": True,
     "certificate_validity_months": False,
@@ -60,6 +64,29 @@ def parse_course(path: Path) -> ParsedCourse:
 
     Warnings (a choice without feedback…) do not stop the parse: they are in `.warnings`.
     """
+    reading = read_course(path)
+    if reading.course is None or reading.errors:
+        raise CourseFormatError(reading.problems)
+    return reading.course
+
+
+@dataclass(frozen=True)
+class CourseReading:
+    """A course folder as far as it could be read, and every problem (errors and warnings)."""
+
+    #: None if course.md could not be read. When `errors` is not empty, a partial course: its
+    #: header (slug, audiences, key lines) for the catalogue checks, never to be imported — its
+    #: content hash is left empty.
+    course: ParsedCourse | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.is_error]
+
+
+def read_course(path: Path) -> CourseReading:
+    """Read the course folder `path`, reporting problems instead of raising."""
     return _CourseReader(Path(path)).read()
 
 
@@ -131,6 +158,26 @@ class _Fields:
             self.problem(key, f"{key} : code en double")
         return value
 
+    def slugs(self, key: str) -> list[str]:
+        """A list of course slugs, possibly empty; [] when absent."""
+        value = self.document.fields.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(slug, str) for slug in value):
+            self.problem(key, f"{key} : liste de slugs attendue (par exemple [socle-commun])")
+            return []
+        wrong = [slug for slug in value if not SLUG.match(slug)]
+        if wrong:
+            self.problem(
+                key,
+                f"{key} : slug invalide « {wrong[0]} » (lettres minuscules sans accent, chiffres"
+                " et tirets)",
+            )
+            return []
+        if len(set(value)) != len(value):
+            self.problem(key, f"{key} : cours en double")
+        return list(dict.fromkeys(value))
+
 
 class _CourseReader:
     def __init__(self, folder: Path) -> None:
@@ -145,9 +192,9 @@ class _CourseReader:
         message = f"{what} ignoré : il ne fait pas partie du format des cours"
         self.problems.append(Problem(path, 1, message, "warning"))
 
-    def read(self) -> ParsedCourse:
+    def read(self) -> CourseReading:
         if not self.folder.is_dir():
-            raise CourseFormatError([Problem(self.folder, 1, "dossier de cours introuvable")])
+            return CourseReading(None, [Problem(self.folder, 1, "dossier de cours introuvable")])
         course_document = self._document(self.folder / "course.md")
         module_folders, image_files = self._scan_course_folder()
         assets = [asset for path in image_files if (asset := self._read_image(path))]
@@ -165,14 +212,16 @@ class _CourseReader:
         course = None
         if course_document is not None:
             course = self._build_course(course_document, renderer)
-        problems = self.problems + renderer.problems
-        if course is None or any(problem.is_error for problem in problems):
-            raise CourseFormatError(problems)
+        problems = sorted(self.problems + renderer.problems)
+        if course is None:
+            return CourseReading(None, problems)
         course.modules = [module for module in parsed_modules if module is not None]
         course.assets = assets
-        course.warnings = sorted(problems)
+        if any(problem.is_error for problem in problems):
+            return CourseReading(course, problems)
+        course.warnings = problems
         compute_hashes(course)
-        return course
+        return CourseReading(course, problems)
 
     def _document(self, path: Path) -> Document | None:
         if not path.is_file():
@@ -344,12 +393,16 @@ class _CourseReader:
             fields.problem(
                 "slug", f"le slug « {slug} » doit être le nom du dossier (« {self.folder.name} »)"
             )
+        prerequisites = fields.slugs("prerequisites")
+        if slug and slug in prerequisites:
+            fields.problem("prerequisites", "un cours ne peut pas être son propre prérequis")
         return ParsedCourse(
             source=self.folder,
             slug=slug,
             title=fields.text("title") or "",
             summary=fields.text("summary") or "",
             audiences=fields.codes("audiences"),
+            prerequisites=prerequisites,
             estimated_minutes=fields.integer("estimated_minutes", 0) or 0,
             pass_mark=fields.integer("pass_mark", 0, 100) or 0,
             certificate_validity_months=fields.integer("certificate_validity_months", 1),

@@ -85,13 +85,20 @@ class QuizParser:
             return None
         choice_list = choice_lists[0]
         after = [block for block in rest if block.map[0] >= choice_list.map[1]]
-        if len(choice_lists) > 1 or (after and after[0].type == "blockquote_open"):
+        stray_feedback = bool(after) and after[0].type == "blockquote_open"
+        if len(choice_lists) > 1 or stray_feedback:
             self._problem(
-                (after[0] if after else choice_lists[1]).map[0],
+                # The stray « > » if there is one, else the second list (not the text before it).
+                (after[0] if stray_feedback else choice_lists[1]).map[0],
                 "les choix d'une question forment une seule liste : un retour « > » se place"
                 " sous son choix, indenté de deux espaces",
             )
         context = clean_block(lines[heading.map[1] : choice_list.map[0]])
+        # clean_block drops the blank lines under the heading: count lines from the context's text.
+        context_line = next(
+            (index for index in range(heading.map[1], choice_list.map[0]) if lines[index].strip()),
+            heading.map[1],
+        )
         explanation = clean_block(lines[choice_list.map[1] : end_line])
         choices, markers = self._parse_choices(lines, choice_list)
         kind = self._check_choices(heading_line, choices, markers)
@@ -103,7 +110,7 @@ class QuizParser:
             explanation=explanation,
             choices=choices,
             prompt_html=self.renderer.render_inline(prompt, source.shifted(heading_line)),
-            context_html=self.renderer.render(context, source.shifted(heading.map[1]))
+            context_html=self.renderer.render(context, source.shifted(context_line))
             if context
             else "",
             explanation_html=self.renderer.render(explanation, source.shifted(choice_list.map[1]))

@@ -79,7 +79,7 @@ _CALLOUT_MARKUP = {
 }
 _TABLE_OPEN = (
     '<div class="fr-table"><div class="fr-table__wrapper"><div class="fr-table__container">'
-    '<div class="fr-table__content">\n<table>\n'
+    '<div class="fr-table__content">\n<table tabindex="0">\n'
 )
 _TABLE_CLOSE = "</table>\n</div></div></div></div>\n"
 
@@ -117,6 +117,8 @@ _SANITIZER = nh3.Cleaner(
         "a": {"href", "title", "data-step-key"},
         "img": {"src", "alt", "title"},
         "ol": {"start"},
+        #: A wide table scrolls in its frame: focusable, so that the keyboard can scroll it.
+        "table": {"tabindex"},
         "th": {"style"},
         "td": {"style"},
         **{f"h{level}": {"id"} for level in range(1, 7)},

@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload, undefer
 
+from training.content.archive import export_course_zip, import_course_zip, read_course_zip
 from training.content.exporter import (
     ExportError,
     body_line,
@@ -16,7 +17,12 @@ from training.content.exporter import (
     step_fields,
     step_markdown,
 )
-from training.content.importer import ImportResult, ReviewNotesError, import_courses
+from training.content.importer import (
+    ImportResult,
+    ReviewNotesError,
+    import_courses,
+    import_parsed_courses,
+)
 from training.content.models import (
     Choice,
     Course,
@@ -31,7 +37,11 @@ from training.content.problems import CourseFormatError, Problem
 from training.content.renderer import REVIEW_NOTE
 from training.content.rendering import StepPreview, preview_step, rerender_versions
 from training.content.review import LocatedReviewNote, find_review_notes
-from training.content.validation import known_audience_codes, validate_catalogue
+from training.content.validation import (
+    known_audience_codes,
+    known_course_slugs,
+    validate_catalogue,
+)
 from training.extensions import db
 
 __all__ = [
@@ -42,14 +52,19 @@ __all__ = [
     "Problem",
     "ReviewNotesError",
     "StepPreview",
+    "export_course_zip",
     "export_version",
     "find_version",
     "get_asset",
+    "import_course_zip",
     "import_courses",
+    "import_parsed_courses",
     "known_audience_codes",
+    "known_course_slugs",
     "latest_version",
     "parse_course",
     "preview_step",
+    "read_course_zip",
     "rerender_versions",
     "validate_catalogue",
 ]

@@ -8,7 +8,9 @@ from flask import current_app
 
 from training.accounts import services
 from training.accounts.models import Profession, Role, Territory
+from training.authoring import authors
 from training.content import services as content
+from training.content.models import Course
 from training.demo import bp
 from training.demo.sessions import load_demo_session
 from training.demo.statistics import load_demo_statistics
@@ -66,11 +68,27 @@ def load_demo_courses() -> list[str]:
     return [result.describe() for result in results]
 
 
+def load_demo_authors() -> int:
+    """Make the demo trainer the owner of every course that has no author yet; how many."""
+    trainer = services.find_user_by_email("formateur@demo.example.org")
+    if trainer is None:
+        return 0
+    return sum(
+        authors.make_first_owner(course, trainer.id)
+        for course in db.session.scalars(sa.select(Course).order_by(Course.slug))
+    )
+
+
 @bp.cli.command("demo")
 def demo_command() -> None:
     """Load the demo accounts, the course catalogue of courses/, demo activity for the
     monitoring dashboard (whose summary is then rebuilt: the demo writes rows in bulk) and a
     session of the demo trainer."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException(
+            "flask demo ne s'exécute qu'avec les réglages de développement "
+            "(APP_ENV=development) : les comptes qu'il crée ont un mot de passe public."
+        )
     accounts = load_demo_accounts()
     db.session.commit()
     click.echo("Comptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ") :")
@@ -81,6 +99,9 @@ def demo_command() -> None:
         click.echo("Catalogue des cours :")
     for line in lines:
         click.echo(f"  {line}")
+    if load_demo_authors():
+        db.session.commit()
+        click.echo("Le formateur de démonstration est auteur des formations du catalogue.")
     enrolments = load_demo_statistics()
     if enrolments:
         summary.rebuild()

@@ -4,8 +4,12 @@ A question is answered correctly when the set of chosen choices is exactly the s
 ones (for a multiple-choice question, every right choice and no wrong one). The score is the
 percentage of questions answered correctly, rounded down, so that 79.9 % never passes an 80 %
 mark. The pass mark is the one the attempt recorded when it started.
+
+For the result page only, a wrong answer to a multiple-choice question is told apart as
+incomplete when it ticked some of the right choices and no wrong one: it still scores nothing.
 """
 
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -71,12 +75,39 @@ def read_answers(
     return AnswerSheet(chosen=chosen, unanswered=tuple(unanswered))
 
 
+class Verdict(enum.StrEnum):
+    CORRECT = "correct"
+    #: Some right choices and no wrong one, but not all of them: scores like an incorrect answer.
+    INCOMPLETE = "incomplete"
+    INCORRECT = "incorrect"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How one answer is judged, and what an incomplete one lacks."""
+
+    verdict: Verdict
+    #: Right choices left unticked (0 unless the answer is incomplete).
+    missing: int = 0
+
+
+def judge_answer(question: QuestionKey, chosen: frozenset[int]) -> Judgement:
+    """Correct: exactly the right choices. Incomplete: a non-empty part of the right choices and
+    nothing else. Incorrect: anything else, a mix of right and wrong choices included."""
+    if chosen == question.correct_choice_ids:
+        return Judgement(Verdict.CORRECT)
+    if chosen and chosen < question.correct_choice_ids:
+        return Judgement(Verdict.INCOMPLETE, missing=len(question.correct_choice_ids - chosen))
+    return Judgement(Verdict.INCORRECT)
+
+
 def grade(questions: Iterable[QuestionKey], sheet: AnswerSheet, pass_mark: int) -> Grade:
     questions = list(questions)
     correct = frozenset(
         question.id
         for question in questions
-        if sheet.chosen.get(question.id, frozenset()) == question.correct_choice_ids
+        if judge_answer(question, sheet.chosen.get(question.id, frozenset())).verdict
+        is Verdict.CORRECT
     )
     score = (100 * len(correct)) // len(questions) if questions else 0
     return Grade(score=score, passed=score >= pass_mark, correct_question_ids=correct)

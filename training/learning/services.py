@@ -21,8 +21,10 @@ from training.extensions import db
 from training.learning.grading import (
     AnswerSheet,
     Grade,
+    Judgement,
     QuestionKey,
     grade,
+    judge_answer,
     read_answers,
 )
 from training.learning.grants import ExtraAttempt
@@ -85,6 +87,60 @@ def done_step_ids(enrolment: Enrolment) -> set[int]:
 
 def progress_for(outline: Outline, done: set[int]) -> Progress:
     return progress_of([step.id for step in outline.steps], done)
+
+
+@dataclass(frozen=True)
+class Resumable:
+    """The course a learner was last busy with, and where `/formations/<slug>/reprendre` leads."""
+
+    enrolment: Enrolment
+    #: The first step not done, in course order (progress_of's next step).
+    next_step: Step | None
+
+
+def course_to_resume(user: User) -> Resumable | None:
+    """The learner's unfinished enrolment with the most recent activity (enrolling, a step done,
+    a quiz attempt started), and its next step; None when nothing is in progress.
+
+    Two queries whatever the number of enrolments.
+    """
+    unfinished = sa.and_(Enrolment.user_id == user.id, Enrolment.completed_at.is_(None))
+    activity = sa.union_all(
+        sa.select(Enrolment.id.label("enrolment_id"), Enrolment.enrolled_at.label("at")).where(
+            unfinished
+        ),
+        sa.select(StepCompletion.enrolment_id, StepCompletion.completed_at)
+        .join(Enrolment, Enrolment.id == StepCompletion.enrolment_id)
+        .where(unfinished),
+        sa.select(QuizAttempt.enrolment_id, QuizAttempt.started_at)
+        .join(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
+        .where(unfinished),
+    ).subquery()
+    latest = (
+        sa.select(activity.c.enrolment_id, sa.func.max(activity.c.at).label("at"))
+        .group_by(activity.c.enrolment_id)
+        .subquery()
+    )
+    enrolment = db.session.scalar(
+        sa.select(Enrolment)
+        .join(latest, latest.c.enrolment_id == Enrolment.id)
+        .options(joinedload(Enrolment.course), joinedload(Enrolment.version))
+        .order_by(latest.c.at.desc(), Enrolment.id.desc())
+        .limit(1)
+    )
+    if enrolment is None:
+        return None
+    done = sa.select(StepCompletion.id).where(
+        StepCompletion.enrolment_id == enrolment.id, StepCompletion.step_id == Step.id
+    )
+    next_step = db.session.scalar(
+        sa.select(Step)
+        .join(Step.module)
+        .where(Step.version_id == enrolment.version_id, ~done.exists())
+        .order_by(Module.position, Step.position)
+        .limit(1)
+    )
+    return Resumable(enrolment=enrolment, next_step=next_step)
 
 
 def step_of(enrolment: Enrolment, key: str) -> Step | None:
@@ -204,6 +260,9 @@ def start_attempt(
     """
     if step.version_id != enrolment.version_id or step.kind != "quiz":
         raise LearningError("Ce quiz ne fait pas partie de votre formation.")
+    if enrolment.completed_at is not None:
+        # Reading a finished course again records nothing: its results stay those of the end.
+        raise LearningError("Vous avez terminé cette formation : ce quiz est déjà validé.")
     attempts = attempts_of(enrolment, step)
     open_attempt = next((a for a in attempts if a.submitted_at is None), None)
     if open_attempt is not None:
@@ -314,6 +373,16 @@ def grade_of(attempt: QuizAttempt, questions: list[Question]) -> Grade:
     keys = question_keys(questions)
     chosen = {int(k): frozenset(v) for k, v in (attempt.answers or {}).items()}
     return grade(keys, AnswerSheet(chosen=chosen, unanswered=()), attempt.pass_mark)
+
+
+def judgements_of(attempt: QuizAttempt, questions: list[Question]) -> dict[int, Judgement]:
+    """Each question's recorded answer judged correct, incomplete or incorrect, by question id,
+    for the result page (the score is grade_of's)."""
+    chosen = {int(k): frozenset(v) for k, v in (attempt.answers or {}).items()}
+    return {
+        key.id: judge_answer(key, chosen.get(key.id, frozenset()))
+        for key in question_keys(questions)
+    }
 
 
 def reveal_correct_answers(step: Step, attempts: list[QuizAttempt]) -> bool:

@@ -156,13 +156,19 @@ def _submitted_answers() -> dict[int, list[int]]:
 @bp.route("/tentatives/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int):
-    """The questions of an open attempt; its result once submitted."""
+    """The questions of an open attempt; its result once submitted.
+
+    Answers sent for an attempt already submitted (from a second tab, or twice at once) are
+    not recorded: the result is shown with 409 and a message saying so, in this response
+    rather than as a flash, which another tab could pick up first.
+    """
     attempt = services.attempt_for(current_user, attempt_id) or abort(404)
     step = attempt.step
     questions = services.quiz_questions(step)
     form = EmptyForm()
     unanswered: tuple[int, ...] = ()
     chosen: dict[int, list[int]] = {}
+    already_submitted = request.method == "POST" and attempt.submitted_at is not None
     if request.method == "POST" and attempt.submitted_at is None:
         if not form.validate_on_submit():
             abort(400)
@@ -175,11 +181,13 @@ def attempt(attempt_id: int):
             unanswered = error.question_ids
         else:
             db.session.commit()
+            already_submitted = not submission.recorded
             if submission.course_completed:
                 flash("Félicitations : vous avez terminé cette formation.", "success")
-            return redirect(url_for("learning.attempt", attempt_id=attempt_id, _anchor="resultat"))
-    elif request.method == "POST":
-        return redirect(url_for("learning.attempt", attempt_id=attempt_id, _anchor="resultat"))
+            if submission.recorded:
+                return redirect(
+                    url_for("learning.attempt", attempt_id=attempt_id, _anchor="resultat")
+                )
     attempts = services.attempts_of(attempt.enrolment, step)
     template = "learning/attempt.html" if attempt.submitted_at is None else "learning/result.html"
     context = {}
@@ -187,7 +195,9 @@ def attempt(attempt_id: int):
         context = {
             "grade": services.grade_of(attempt, questions),
             "reveal": services.reveal_correct_answers(step, attempts),
+            "judgements": services.judgements_of(attempt, questions),
             "answers": {int(k): set(v) for k, v in (attempt.answers or {}).items()},
+            "already_submitted": already_submitted,
         }
     return render_template(
         template,
@@ -202,7 +212,7 @@ def attempt(attempt_id: int):
         unanswered=unanswered,
         chosen=chosen,
         **context,
-    ), 422 if unanswered else 200
+    ), (422 if unanswered else 409 if already_submitted else 200)
 
 
 def _in_attempt_order(questions, attempt):

@@ -6,6 +6,7 @@ French message (training.errors, for every path under /api/).
 """
 
 import json
+from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 from flask_limiter.util import get_remote_address
@@ -23,6 +24,7 @@ from training.monitoring.api_schema import (
 from training.monitoring.filters import Choices
 from training.monitoring.indicators import suppression_rule
 from training.monitoring.views import report_for_request
+from training.urls import site_root
 
 
 def rate_limit_key() -> str:
@@ -69,10 +71,11 @@ def api_openapi():
     """The OpenAPI 3.1 document of the API, generated from the models that build its answers
     (public: it holds no figures, only the codes the filters accept)."""
     today = paris_today()
+    site = urlsplit(site_root())
     document = openapi_document(
         Choices.load(today),
         today,
-        server_url=current_app.config["SITE_URL"] or request.host_url.rstrip("/"),
+        server_url=f"{site.scheme}://{site.netloc}",
         paths={
             "indicators": url_for("monitoring.api_indicators"),
             "openapi": url_for("monitoring.api_openapi"),

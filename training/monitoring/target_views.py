@@ -36,7 +36,7 @@ def target(target_id: int | None):
     """Add or edit a target population."""
     item = db.get_or_404(TargetPopulation, target_id) if target_id else None
     form = TargetForm(obj=item)
-    form.load_reference_choices()
+    form.load_reference_choices(keep=item)
     if form.validate_on_submit():
         try:
             services.save_target(
@@ -93,8 +93,8 @@ def import_targets():
         "monitoring/targets_import.html",
         form=form,
         problems=problems,
-        territories=accounts.list_territories(),
-        professions=accounts.list_professions(),
+        territories=accounts.offered_territories(),
+        professions=accounts.offered_professions(),
     ), (422 if form.errors or problems else 200)
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
+from training.accounts import services as accounts
 from training.accounts.models import Profession, Territory, User
 from training.audit.services import record_event
 from training.extensions import db
@@ -139,9 +140,10 @@ def delete_target(target: TargetPopulation, actor: User | None) -> None:
 
 def import_targets_csv(text: str, actor: User | None) -> ImportResult:
     """Create or update a target population for every line of a CSV file (see
-    parse_targets_csv), all or nothing: on any problem, TargetImportError and nothing written."""
-    territories = {t.code: t for t in db.session.scalars(sa.select(Territory))}
-    professions = {p.code: p for p in db.session.scalars(sa.select(Profession))}
+    parse_targets_csv), all or nothing: on any problem, TargetImportError and nothing written.
+    Retired territories and professions are unknown here, as in the form."""
+    territories = {t.code: t for t in accounts.offered_territories()}
+    professions = {p.code: p for p in accounts.offered_professions()}
     rows = parse_targets_csv(text, territories.keys(), professions.keys())
     stored = targets_by_cell()
     outcomes = Counter(

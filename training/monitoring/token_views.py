@@ -10,7 +10,7 @@ from training.accounts.forms import REQUIRED, EmptyForm
 from training.extensions import db
 from training.forms import FrenchForm
 from training.monitoring import bp, tokens
-from training.monitoring.views import document_html
+from training.pages.documents import document_html
 
 
 class TokenForm(FrenchForm):

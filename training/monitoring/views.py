@@ -1,10 +1,6 @@
 """Miprof's dashboard: indicators for the cut named by the query string (a bookmarkable URL)."""
 
-import functools
-from pathlib import Path
-
 from flask import current_app, render_template, request
-from markdown_it import MarkdownIt
 
 from training.accounts.access import roles_required
 from training.accounts.models import Role
@@ -12,6 +8,7 @@ from training.certificates.services import paris_today
 from training.monitoring import bp, charts, periods
 from training.monitoring.filters import Choices, FilterError, parse_filters
 from training.monitoring.indicators import COLUMNS, build_report
+from training.pages.documents import document_html
 
 MONITORS = (Role.MONITOR, Role.ADMIN)
 
@@ -54,16 +51,3 @@ def definitions():
     return render_template(
         "monitoring/definitions.html", definitions_html=document_html("indicateurs.md")
     )
-
-
-@functools.cache
-def document_html(name: str) -> str:
-    """A document of docs/, rendered once per process: Markdown without raw HTML, tables in a
-    DSFR frame that scrolls within the page (focusable, so that the keyboard can scroll it)."""
-    markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
-    markdown.add_render_rule(
-        "table_open", lambda *_: '<div class="fr-table"><table tabindex="0">\n'
-    )
-    markdown.add_render_rule("table_close", lambda *_: "</table></div>\n")
-    path = Path(current_app.root_path).parent / "docs" / name
-    return markdown.render(path.read_text(encoding="utf-8"))

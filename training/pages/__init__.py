@@ -1,4 +1,4 @@
-"""Public pages: home, help, legal notice, privacy notice, accessibility statement."""
+"""Public pages: home, help, legal notice, privacy notice, accessibility statement, guides."""
 
 from flask import Blueprint
 

@@ -1,16 +1,20 @@
 """Static pages of the service."""
 
 from flask import render_template
+from flask_login import current_user
 
 from training.accounts.access import public
+from training.learning import services as learning
 from training.pages import bp
+from training.pages.documents import document_html
 
 
 @bp.route("/")
 @public
 def home():
-    """Home page: what the platform is for, and where to start."""
-    return render_template("pages/home.html")
+    """Home page: what the platform is for, and where to start (or resume)."""
+    resume = learning.course_to_resume(current_user) if current_user.is_authenticated else None
+    return render_template("pages/home.html", resume=resume)
 
 
 @bp.route("/aide")
@@ -39,3 +43,12 @@ def privacy():
 def accessibility():
     """Accessibility statement (RGAA model)."""
     return render_template("pages/accessibility.html")
+
+
+@bp.route("/guides/verifier-une-attestation")
+@public
+def certificate_guide():
+    """How anyone checks a certificate, online or offline: docs/verifier-une-attestation.md."""
+    return render_template(
+        "pages/certificate_guide.html", guide_html=document_html("verifier-une-attestation.md")
+    )

@@ -1,14 +1,16 @@
 """What the platform holds about one user, gathered for them in a portable form."""
 
+import html
 from typing import Any
 
+import nh3
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from training.accounts.models import User
 from training.catalog.models import Enrolment
 from training.certificates.models import Certificate
-from training.content.models import Step
+from training.content.models import Question, Step
 from training.extensions import db
 from training.learning.models import QuizAttempt, StepCompletion
 from training.timeutils import utcnow
@@ -18,10 +20,36 @@ def _moment(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _text(fragment_html: str) -> str:
+    """The words of a rendered fragment (a question, a choice), without markup."""
+    return html.unescape(nh3.clean(fragment_html, tags=set())).strip()
+
+
+def _readable_answers(attempt: QuizAttempt, questions: list[Question]) -> list[dict[str, Any]]:
+    """Each question of the quiz answered, in the quiz's order, with the texts of the choices
+    ticked: what a person reads, rather than the platform's internal ids."""
+    answers = attempt.answers or {}
+    readable = []
+    for question in questions:
+        chosen = set(answers.get(str(question.id), ()))
+        if not chosen:
+            continue
+        readable.append(
+            {
+                "question": _text(question.prompt_html),
+                "reponses_cochees": [
+                    _text(choice.text_html) for choice in question.choices if choice.id in chosen
+                ],
+            }
+        )
+    return readable
+
+
 def personal_data(user: User) -> dict[str, Any]:
     """Everything tied to `user`: account, enrolments with steps done, quiz attempts with the
     answers given, certificates. Nothing about other people, and no content of the courses
-    beyond titles and step keys. A fixed number of queries, whatever the history."""
+    beyond titles, step keys and the texts of the questions and choices the user answered.
+    A fixed number of queries, whatever the history."""
     enrolments = db.session.scalars(
         sa.select(Enrolment)
         .where(Enrolment.user_id == user.id)
@@ -44,12 +72,20 @@ def personal_data(user: User) -> dict[str, Any]:
     certificates = db.session.scalars(
         sa.select(Certificate).where(Certificate.enrolment_id.in_(ids))
     ).all()
+    questions_of: dict[int, list[Question]] = {}
+    for question in db.session.scalars(
+        sa.select(Question)
+        .where(Question.step_id.in_(sorted({attempt.step_id for attempt, _ in attempts})))
+        .options(selectinload(Question.choices))
+        .order_by(Question.step_id, Question.position)
+    ):
+        questions_of.setdefault(question.step_id, []).append(question)
     return {
         "exporte_le": utcnow().isoformat(),
         "compte": {
             "adresse_electronique": user.email,
             "nom": user.full_name,
-            "role": user.role,
+            "role": user.role_enum.label,
             "profession": user.profession.name,
             "territoire": user.territory.name,
             "structure": user.organisation,
@@ -79,7 +115,9 @@ def personal_data(user: User) -> dict[str, Any]:
                         "numero": attempt.number,
                         "commencee_le": _moment(attempt.started_at),
                         "validee_le": _moment(attempt.submitted_at),
-                        "reponses": attempt.answers,
+                        "reponses": _readable_answers(
+                            attempt, questions_of.get(attempt.step_id, [])
+                        ),
                         "score": attempt.score,
                         "reussie": attempt.passed,
                     }

@@ -6,7 +6,6 @@ the participants themselves, so every text cell that a spreadsheet would read as
 (OWASP « CSV injection ») is neutralised with a leading apostrophe, in both formats.
 """
 
-import csv
 import io
 from collections.abc import Sequence
 
@@ -17,20 +16,15 @@ from odf.style import Style, TextProperties
 from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
+from training.csv_export import csv_bytes, neutralise
 from training.sessions.table import ParticipantRow, ProgressTable
 from training.timeutils import french_date, french_datetime
 
 Cell = str | int
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MIME_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
-
-
-def neutralise(text: str) -> str:
-    """The text, made inert for spreadsheets when it starts like a formula."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def header(table: ProgressTable) -> list[str]:
@@ -78,11 +72,7 @@ def lines(table: ProgressTable, rows: Sequence[ParticipantRow]) -> list[list[Cel
 
 def to_csv(table: ProgressTable, rows: Sequence[ParticipantRow]) -> bytes:
     """UTF-8 with a BOM, `;` between cells, CRLF: what Excel and LibreOffice open in French."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for line in lines(table, rows):
-        writer.writerow(neutralise(v) if isinstance(v, str) else v for v in line)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(lines(table, rows))
 
 
 def to_ods(table: ProgressTable, rows: Sequence[ParticipantRow]) -> bytes:

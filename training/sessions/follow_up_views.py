@@ -6,7 +6,6 @@ from flask_login import current_user
 from training.accounts.access import roles_required
 from training.accounts.forms import EmptyForm
 from training.certificates import services as certificates
-from training.certificates.urls import public_url
 from training.errors import render_error
 from training.extensions import db
 from training.mailer import send_email
@@ -14,6 +13,7 @@ from training.sessions import bp, follow_up, services, statistics
 from training.sessions.models import SessionMember, TrainingSession
 from training.sessions.quiz_statistics import FLAG_LABELS, MIN_ATTEMPTS
 from training.sessions.views import TRAINERS, _own_session
+from training.urls import external_url
 
 REMINDER_SUBJECT = "Rappel : votre formation vous attend"
 
@@ -23,7 +23,7 @@ def _reminder_context(session: TrainingSession, member: SessionMember | None) ->
         "session": session,
         "course_title": services.course_title(session),
         "full_name": member.user.full_name if member else "(nom et prénom de la personne)",
-        "link": public_url("learning.resume", slug=session.course.slug),
+        "link": external_url("learning.resume", slug=session.course.slug),
     }
 
 

@@ -11,13 +11,13 @@ from training.accounts.access import public, roles_required
 from training.accounts.forms import EmptyForm
 from training.accounts.services import find_user_by_email
 from training.accounts.tokens import make_signup_invitation
-from training.certificates.urls import public_url
 from training.extensions import db, limiter
 from training.mailer import send_email
 from training.sessions import bp, invitation_csv, invitations, services
 from training.sessions.forms import InvitationConfirmForm, InvitationUploadForm
 from training.sessions.models import TrainingSession
 from training.sessions.views import JOIN_LIMIT, TRAINERS, _own_session, join_then_resume
+from training.urls import external_url
 
 
 def _parse(text: str) -> list[invitation_csv.InvitationRow]:
@@ -101,7 +101,7 @@ def _send_mails(session: TrainingSession, result: invitations.InvitationResult) 
     course_title = services.course_title(session)
     failed = 0
     for member in result.added:
-        link = public_url("learning.resume", slug=session.course.slug)
+        link = external_url("learning.resume", slug=session.course.slug)
         sent = send_email(
             member.user.email,
             f"Vous participez à la session « {session.name} »",
@@ -114,7 +114,7 @@ def _send_mails(session: TrainingSession, result: invitations.InvitationResult) 
         failed += not sent
     for sent_invitation in result.invited:
         invitation = sent_invitation.invitation
-        link = public_url("sessions.invitation", token=sent_invitation.token)
+        link = external_url("sessions.invitation", token=sent_invitation.token)
         sent = send_email(
             invitation.email,
             f"Invitation à la session « {session.name} »",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from training.accounts.models import Profession, User
-from training.accounts.services import list_professions
+from training.accounts.services import offered_professions
 from training.audit.services import record_event
 from training.certificates import services as certificates
 from training.extensions import db
@@ -78,9 +78,10 @@ class InvitationResult:
 
 
 def profession_keys() -> dict[str, str]:
-    """What a CSV cell may name a profession by (code or name) -> its code."""
+    """What a CSV cell may name a profession by (code or name) -> its code; retired
+    professions are not named."""
     keys: dict[str, str] = {}
-    for profession in list_professions():
+    for profession in offered_professions():
         keys[profession.code] = profession.code
         keys[profession.name] = profession.code
     return keys

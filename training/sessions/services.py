@@ -260,6 +260,15 @@ def course_title(session: TrainingSession) -> str:
     return _course_titles([session.course_id]).get(session.course_id, session.course.slug)
 
 
+def missing_prerequisites(session: TrainingSession, user: User) -> list[catalog.Prerequisite]:
+    """The prerequisites of the session's course that `user` has not completed: advice for the
+    join page only, as joining is never refused for them (the trainer decides who attends)."""
+    version = latest_version(session.course.slug)
+    if version is None:
+        return []
+    return [p for p in catalog.prerequisites_of(version, user) if not p.done]
+
+
 def member_count(session: TrainingSession) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(SessionMember.id)).where(SessionMember.session_id == session.id)
@@ -306,7 +315,8 @@ def join_session(user: User, session: TrainingSession) -> SessionMember:
 
     Refuses (SessionError, in French) a closed, ended or full session, and an account whose
     address is not confirmed yet. A member joining again gets their membership back, even once
-    the session is closed or full.
+    the session is closed or full. The course's prerequisites are not required: the trainer
+    decides who attends (the join page shows them as advice).
 
     Capacity holds under concurrency: every join locks the session's row (`SELECT … FOR
     UPDATE`) before counting its members, so joins of the same session run one after the

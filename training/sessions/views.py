@@ -13,11 +13,10 @@ from flask_login import current_user
 from training.accounts.access import login_required, roles_required
 from training.accounts.forms import EmptyForm
 from training.accounts.models import Role, Territory
-from training.accounts.services import list_territories
+from training.accounts.services import offered_territories
 from training.audit.services import record_event
 from training.catalog.services import latest_versions
 from training.certificates import services as certificates
-from training.certificates.urls import public_url
 from training.content.models import Course
 from training.errors import render_error
 from training.extensions import db, limiter
@@ -27,6 +26,7 @@ from training.sessions.forms import JoinCodeForm, ProgressFilterForm, SessionFor
 from training.sessions.models import TrainingSession
 from training.sessions.progress import progress_table
 from training.sessions.table import SORT_KEYS, STATUS_LABELS, filter_rows, sort_rows
+from training.urls import external_url
 
 TRAINERS = (Role.TRAINER, Role.ADMIN)
 #: Per address: enough for a room typing a code at once behind one NAT, too few to guess codes.
@@ -39,7 +39,7 @@ def _own_session(session_id: int) -> TrainingSession:
 
 def join_url(session: TrainingSession) -> str:
     """The public join link: printed on slides, so built on SITE_URL when it is set."""
-    return public_url("sessions.join", code=session.join_code)
+    return external_url("sessions.join", code=session.join_code)
 
 
 # --- the trainer's pages ------------------------------------------------------------------
@@ -79,7 +79,9 @@ def _plan_from(form: SessionForm) -> services.SessionPlan | None:
 def _session_form(session: TrainingSession | None):
     """Create (session None) or edit a session: the form, then the session page."""
     form = SessionForm(obj=session)
-    form.load_choices(latest_versions(), list_territories())
+    form.load_choices(
+        latest_versions(), offered_territories(session.territory if session else None)
+    )
     if session is not None and not form.is_submitted():
         form.fill_days(session.days)
     if form.validate_on_submit() and (plan := _plan_from(form)) is not None:
@@ -307,16 +309,19 @@ def join(code: str):
             return joined
     member = services.membership(session, current_user)
     reason = None
+    missing_prerequisites = []
     if member is None:
         reason = services.why_not_joinable(
             session, services.member_count(session), certificates.paris_today()
         )
+        missing_prerequisites = services.missing_prerequisites(session, current_user)
     return render_template(
         "sessions/join.html",
         session=session,
         course_title=services.course_title(session),
         member=member,
         reason=reason,
+        missing_prerequisites=missing_prerequisites,
         error=error,
         form=form,
     ), (409 if error else 200)
