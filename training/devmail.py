@@ -37,6 +37,6 @@ class PrintDecoded:
     """An aiosmtpd handler: prints every message it receives, decoded, on standard output."""
 
     async def handle_DATA(self, _server, _session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
-        sys.stdout.write(readable(envelope.original_content or envelope.content))
+        sys.stdout.write(readable(envelope.content))
         sys.stdout.flush()
         return "250 Message accepted for delivery"
