@@ -25,6 +25,7 @@ run: install assets
 	@echo "Courriels : affichés ci-dessous par le serveur SMTP de développement (127.0.0.1:$(MAIL_PORT))."
 	trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_PORT) -c training.devmail.PrintDecoded & \
+	MAIL_PORT=$(MAIL_PORT) $(BIN)/flask jobs worker & \
 	MAIL_PORT=$(MAIL_PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install assets lint test-tools test-sqlite test-postgresql

@@ -53,8 +53,11 @@ class Config:
     #: WTForms' bundled French messages (see training.forms.FrenchForm), without Flask-Babel.
     WTF_I18N_ENABLED = False
 
-    #: Redis, where the workers share their rate-limit counters; /readyz checks it answers.
+    #: Redis, where the workers share their rate-limit counters and the job queue (mail) lives;
+    #: /readyz checks it answers. Without it, mail is sent during the request.
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    #: The RQ queue `flask jobs worker` takes its jobs from (one per platform sharing a Redis).
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "formation-traite")
     #: Rate limits are shared between workers through Redis when REDIS_URL is set.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     #: Redis down: each worker counts in its own memory meanwhile (a warning is logged, Redis

@@ -24,6 +24,8 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
+from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from config import TestingConfig
@@ -36,6 +38,7 @@ from training.timeutils import utcnow
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_POSTGRESQL_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "une phrase de passe assez longue"
 
 
@@ -92,6 +95,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
         with admin_engine.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin_engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis server of the tests that need one: skipped without it, except in CI."""
+    try:
+        with Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1) as redis:
+            redis.ping()
+    except RedisError as error:
+        reason = f"Redis does not answer at {TEST_REDIS_URL}: {error}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true requires it)", pytrace=False)
+        pytest.skip(reason)
+    return TEST_REDIS_URL
 
 
 @dataclass

@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
         content,
         demo,
         health,
+        jobs,
         learning,
         monitoring,
         pages,
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sessions.bp)
     app.register_blueprint(authoring.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(jobs.bp)
 
 
 def register_templates(app: Flask) -> None:

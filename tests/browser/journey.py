@@ -1,6 +1,6 @@
 """One person's visit to the running site, in one browser tab, audited at every page it reaches."""
 
-from playwright.sync_api import BrowserContext, Page, Response, Route
+from playwright.sync_api import BrowserContext, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .audit import (
@@ -22,9 +22,10 @@ class Journey:
     """A browser tab driven as a person would, with `check(name)` at every page reached.
 
     `check` waits for the page the last action led to, runs axe-core on it, takes its screenshot,
-    keeps its HTML for the Nu Html Checker, and shows that same HTML at 320 px and at 200 % zoom
-    (in tabs of their own, so the person's tab is never resized) to check it needs no
-    horizontal scrolling. A journey that reaches a page without checking it fails at the end.
+    keeps its HTML for the Nu Html Checker, and lays the page out at 320 px and at 200 % zoom
+    (the tab resized, then given back its size) to check it needs no horizontal scrolling;
+    a screenshot of those views is taken when one fails. A journey that reaches a page without
+    checking it fails at the end.
     """
 
     def __init__(
@@ -49,7 +50,6 @@ class Journey:
         self.loaded: list[str] = []
         self._screenshots = 0
         self._document: Response | None = None
-        self._viewers: dict[str, Page] = {}
         self.page.on("load", lambda page: self.loaded.append(page.url))
         self.page.on("response", self._remember_document)
 
@@ -94,14 +94,22 @@ class Journey:
 
         url, html = self._document_source(name)
         self.audit.keep_source(self.name, index, name, url, html)
-        reflowed = {
-            view: self._check_reflow(view, url, html, index, name, where) for view in REFLOW_VIEWS
-        }
+        narrow_capture = doc_capture_320px and doc_capture and self.audit.update_doc_captures
+        try:
+            for view, viewport in REFLOW_VIEWS.items():
+                page.set_viewport_size(viewport)
+                problem = reflow_problem(page)
+                if problem or (narrow_capture and view == "320px"):
+                    path = self.audit.capture_path(self.name, index, name, f"-{view}")
+                    page.screenshot(path=path, full_page=True)
+                assert problem is None, f"{where} in the {view} view: {problem} (see {path})"
+                if narrow_capture and view == "320px":
+                    self.audit.publish_capture(path, f"{doc_capture}-320px")
+        finally:
+            page.set_viewport_size(self.viewport)
 
         if doc_capture:
             self.audit.publish_capture(screenshot, doc_capture)
-        if doc_capture and doc_capture_320px:
-            self.audit.publish_capture(reflowed["320px"], f"{doc_capture}-320px")
         page.evaluate(f"() => {{ window.{CHECKED_FLAG} = true; }}")
         self.checked.append(page.url)
         return page
@@ -129,34 +137,6 @@ class Journey:
         assert document.url.split("#")[0] == url, f"[{name}] the HTML of {url} was not seen"
         return url, document.text()
 
-    def _check_reflow(self, view: str, url: str, html: str, index: int, name: str, where: str):
-        """Show the same HTML in the `view` window; no horizontal scrolling; a screenshot."""
-        viewer = self._viewer(view)
-
-        def serve_document(route: Route) -> None:
-            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
-
-        def is_document(address: str) -> bool:
-            return address == url
-
-        viewer.route(is_document, serve_document)
-        try:
-            viewer.goto(url)
-            viewer.locator(DSFR_STARTED).wait_for(state="attached", timeout=10_000)
-            problem = reflow_problem(viewer)
-            path = self.audit.capture_path(self.name, index, name, f"-{view}")
-            viewer.screenshot(path=path, full_page=True)
-        finally:
-            viewer.unroute(is_document, serve_document)
-        assert problem is None, f"{where} in the {view} view: {problem} (see {path})"
-        return path
-
-    def _viewer(self, view: str) -> Page:
-        if view not in self._viewers:
-            context = self.context.browser.new_context(locale="fr-FR", **REFLOW_VIEWS[view])
-            self._viewers[view] = context.new_page()
-        return self._viewers[view]
-
     def assert_all_pages_checked(self) -> None:
         """Every document this tab loaded went through `check`."""
         self.page.evaluate("() => true")  # lets pending "load" events arrive
@@ -167,6 +147,4 @@ class Journey:
         )
 
     def close(self) -> None:
-        for viewer in self._viewers.values():
-            viewer.context.close()
         self.context.close()

@@ -95,3 +95,24 @@ def test_a_page_reached_without_check_fails_the_journey(browser, live_site, tmp_
             journey.assert_all_pages_checked()
     finally:
         journey.close()
+
+
+def test_check_lays_the_page_out_at_320_px_and_gives_the_tab_its_size_back(browser, tmp_path):
+    """A page fine on the desktop but 600 px wide fails `check` in the 320 px view."""
+    wide_at_320 = FLUID_PAGE.replace("<html", "<html data-fr-js").replace(
+        "</main>", '<div style="width: 600px">Six cents pixels.</div></main>'
+    )
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    context.route(
+        "http://harness.test/**",
+        lambda route: route.fulfill(content_type="text/html; charset=utf-8", body=wide_at_320),
+    )
+    journey = Journey(context, "http://harness.test", SessionAudit(results_dir=tmp_path), "h")
+    try:
+        with pytest.raises(AssertionError, match=r"320px view: scrolls horizontally.*600px"):
+            journey.start("Trop large à 320 px")
+
+        assert journey.page.viewport_size == DESKTOP
+        assert list((tmp_path / "captures" / "h").glob("*-320px.png"))
+    finally:
+        journey.close()
