@@ -45,14 +45,15 @@ test-postgresql:
 
 # Debian's Chromium for the browser journeys (never a browser downloaded at run time), a Java
 # runtime for the Nu Html Checker, and the tools a third party uses on a certificate (poppler's
-# pdfdetach and pdftoppm, zbarimg to scan the QR code), installed with apt-get when missing (as
-# root, or with sudo). Without them those tests are skipped with a one-line reason, except in CI
-# (CI=true), where they fail.
+# pdfdetach and pdftoppm, zbarimg to scan the QR code), and PostgreSQL's pg_dump and pg_restore
+# for the backup test, installed with apt-get when missing (as root, or with sudo). Without them
+# those tests are skipped with a one-line reason, except in CI (CI=true), where they fail.
 test-tools:
 	@[ -n "$$(command -v chromium chromium-browser)" ] || { $(call apt_install,chromium); }
 	@command -v java >/dev/null 2>&1 || { $(call apt_install,default-jre-headless); }
 	@command -v pdfdetach >/dev/null 2>&1 || { $(call apt_install,poppler-utils); }
 	@command -v zbarimg >/dev/null 2>&1 || { $(call apt_install,zbar-tools); }
+	@command -v pg_dump >/dev/null 2>&1 || { $(call apt_install,postgresql-client); }
 
 define apt_install
 echo "$(1) is missing: installing it with apt-get."; \

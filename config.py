@@ -46,9 +46,28 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    #: Flask-Login's "remember me" cookie is never set (log-ins do not ask for it); should it
+    #: be, it would still lead only to a live login session.
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+    #: Login sessions live in the database (accounts.login_sessions), which ends them: after
+    #: SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after the log-in however
+    #: active (ASVS 4.0.3 V3.3.2 at level 2, after NIST SP 800-63B AAL2: re-authentication after
+    #: 30 minutes idle and at least every 12 hours). Learners: 30 minutes is ample between two
+    #: requests (each page, each step completed, each quiz answer is one); 12 hours lets a
+    #: training day, breaks included, go by without a new log-in.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    #: Trainers, monitors and admins see other people's data (participants' progress, accounts,
+    #: the audit log) or change what thousands are taught: a session left open is worth more to
+    #: whoever finds it, so 15 minutes idle (the figure ASVS and NIST give for their highest
+    #: level) and 8 hours, a working day.
+    STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "15"))
+    STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "8"))
+    #: The cookie outlives no session (the database ends them sooner), and is not sent again
+    #: with every response: a refreshed expiry made a stolen cookie last as long as it was used.
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * max(SESSION_MAX_HOURS, STAFF_SESSION_MAX_HOURS)
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
     #: WTForms' bundled French messages (see training.forms.FrenchForm), without Flask-Babel.
     WTF_I18N_ENABLED = False
@@ -58,6 +77,12 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     #: The RQ queue `flask jobs worker` takes its jobs from (one per platform sharing a Redis).
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "formation-traite")
+    #: An account unused for this long is erased by `flask privacy purge` (GDPR art. 5-1-e): three
+    #: years, the span the CNIL accepts for an inactive account, and longer than the usual
+    #: certificate validity, so that a professional coming back to renew one still has theirs.
+    ACCOUNT_RETENTION_MONTHS = int(os.environ.get("ACCOUNT_RETENTION_MONTHS", "36"))
+    #: How long before that the owner is warned by e-mail (a log-in keeps the account).
+    INACTIVITY_NOTICE_DAYS = int(os.environ.get("INACTIVITY_NOTICE_DAYS", "30"))
     #: Rate limits are shared between workers through Redis when REDIS_URL is set.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     #: Redis down: each worker counts in its own memory meanwhile (a warning is logged, Redis
@@ -173,6 +198,9 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SESSION_COOKIE_SECURE = True
+    #: The browser keeps a `__Host-` cookie only if it is Secure, for Path=/ and without Domain
+    #: (Flask's defaults), so that no other host of the domain can set or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-session"
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS") or _hosts_of(Config.SITE_URL)

@@ -335,7 +335,6 @@ def user_rows(
                 when,
                 stamp(confirmed) if confirmed else None,
                 when,
-                f"{rng.getrandbits(128):032x}",
             )
 
     return learners, rows()
@@ -511,7 +510,7 @@ def certificate_rows(
 
 COLUMNS = {
     "users": "id, email, full_name, password_hash, role, profession_id, territory_id, "
-    "consented_at, email_confirmed_at, created_at, session_token",
+    "consented_at, email_confirmed_at, created_at",
     "enrolments": "id, user_id, course_id, version_id, cycle, profession_id, territory_id, "
     "enrolled_at, completed_at",
     "step_completions": "id, enrolment_id, step_id, completed_at, carried_over",

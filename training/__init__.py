@@ -41,9 +41,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
 
-    from training.accounts.services import load_user_from_session
+    from training.accounts.session_views import load_user
 
-    login_manager.user_loader(load_user_from_session)
+    login_manager.user_loader(load_user)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -111,5 +111,7 @@ def register_request_checks(app: Flask) -> None:
 
 def register_access_control(app: Flask) -> None:
     from training.accounts.access import enforce_access
+    from training.accounts.session_views import resume_login_session
 
+    app.before_request(resume_login_session)
     app.before_request(enforce_access)

@@ -52,9 +52,12 @@ def test_demo_creates_one_account_per_role_and_is_idempotent(app):
                 User.email.like("%@demo.example.org"), User.email.not_like("stat-%")
             )
         ).all()
-    assert sorted(roles) == ["admin", "learner", "monitor", "trainer"]
+    assert sorted(roles) == ["admin", "learner", "learner", "monitor", "trainer"]
     assert "Activité de démonstration pour le suivi" in first.output
     assert "Activité de démonstration" not in second.output
+    assert "apprenant@demo.example.org : en cours" in first.output
+    assert "apprenant.certifie@demo.example.org : terminé, attestation valide" in first.output
+    assert "apprenants de démonstration" not in second.output
 
 
 def test_every_demo_account_can_log_in_through_the_form(app):

@@ -1,9 +1,12 @@
 """Log-in, log-out, sessions, redirects and rate limits."""
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, csrf_token, log_in
-from training.accounts.models import Role
+from training.accounts import login_sessions
+from training.accounts.models import Role, UserSession
+from training.extensions import db
 
 SAME_MESSAGE = "Adresse électronique ou mot de passe incorrect."
 
@@ -37,14 +40,20 @@ def test_missing_csrf_token_is_a_400_and_nothing_happens(client, make_user):
     assert client.get("/compte").status_code == 302
 
 
-def test_login_clears_the_anonymous_session(client, make_user):
-    make_user("agent@exemple.fr")
+def test_login_clears_the_anonymous_session(app, client, make_user):
+    user = make_user("agent@exemple.fr")
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
+        session["_user_id"] = "a secret chosen by someone else"
     log_in(client, "agent@exemple.fr")
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"].startswith(tuple("0123456789"))
+        secret = session["_user_id"]
+    # The cookie holds a new random secret, of which the database keeps only the hash.
+    assert secret != "a secret chosen by someone else"
+    with app.app_context():
+        row = db.session.scalar(sa.select(UserSession).filter_by(user_id=user.id))
+        assert row.secret_hash == login_sessions.hash_secret(secret) != secret
 
 
 def test_anonymous_user_is_sent_to_login_and_back(client, make_user):
@@ -54,6 +63,29 @@ def test_anonymous_user_is_sent_to_login_and_back(client, make_user):
     assert response.headers["Location"] == "/connexion?next=/compte"
     response = log_in(client, "agent@exemple.fr", next_url="/compte")
     assert response.headers["Location"] == "/compte"
+
+
+@pytest.mark.parametrize(
+    ("referrer", "expected"),
+    [
+        (
+            "http://formation.test/formateur/brouillons/cours",
+            "/connexion?next=/formateur/brouillons/cours",
+        ),
+        ("http://formation.test/compte?onglet=1", "/connexion?next=/compte?onglet%3D1"),
+        ("https://ailleurs.example/compte", "/connexion"),
+        (None, "/connexion"),
+    ],
+)
+def test_a_form_posted_after_the_session_ended_leads_back_to_its_page(client, referrer, expected):
+    """A POST-only address would answer 405 after the log-in: lead back to the form's page."""
+    headers = {"Referer": referrer} if referrer else {}
+    form = {"csrf_token": csrf_token(client)}  # still in the cookie once the session expired
+
+    response = client.post("/compte/sessions/fin-des-autres", data=form, headers=headers)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
 
 
 @pytest.mark.parametrize(

@@ -184,16 +184,17 @@ def test_a_deactivated_account_is_marked_in_the_list(login_as, make_user):
     assert "désactivé</span>" in html
 
 
-def test_the_user_loader_refuses_a_deactivated_account(app, make_user):
-    from training.accounts import services
+def test_deactivation_ends_the_accounts_sessions(app, make_user):
+    from training.accounts import login_sessions, services
 
     user = make_user()
     with app.app_context():
         stored = db.session.get(User, user.id)
-        assert services.load_user_from_session(stored.get_id()) is stored
+        secret = login_sessions.open_session(stored, "Firefox/130.0").secret
+        assert login_sessions.resume_session(secret).user is stored
         services.deactivate_user(None, stored)
-        session_id = f"{stored.id}:{stored.session_token}"
-        assert services.load_user_from_session(session_id) is None
+        assert login_sessions.resume_session(secret).user is None
+        assert login_sessions.sessions_of(stored) == []
         db.session.rollback()
 
 

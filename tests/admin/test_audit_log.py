@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from training.accounts.models import Role, Territory, User
 from training.audit import labels
-from training.audit.models import AuditEvent
+from training.audit.models import AppendOnlyError, AuditEvent
 from training.audit.services import record_event
 from training.extensions import db
 
@@ -76,23 +76,35 @@ def test_values_in_words():
 def add_event(
     app, actor: User | None, action: str, target_type: str, target_id, when=None, **details
 ):
+    """An event recorded by `actor`; `when` dates it in the past (the log is append-only: the
+    date is given when the event is added, never changed afterwards)."""
     with app.app_context():
-        event = record_event(
-            db.session.get(User, actor.id) if actor else None,
-            action,
-            target_type,
-            target_id,
-            **details,
-        )
-        if when is not None:
-            event.created_at = when
+        if when is None:
+            actor_row = db.session.get(User, actor.id) if actor else None
+            record_event(actor_row, action, target_type, target_id, **details)
+        else:
+            db.session.add(
+                AuditEvent(
+                    actor_id=actor.id if actor else None,
+                    action=action,
+                    target_type=target_type,
+                    target_id=str(target_id),
+                    details=details,
+                    created_at=when,
+                )
+            )
         db.session.commit()
 
 
-def rows(html: str) -> list[str]:
-    """The events' rows of the log's table (not the one saying there is none)."""
+def rows(html: str, *, log_ins: bool = False) -> list[str]:
+    """The events' rows of the log's table (not the one saying there is none), without the
+    log-ins of the test's own clients unless `log_ins`."""
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    return [row.split("</tr>")[0] for row in body.split("<tr>")[1:] if "colspan" not in row]
+    return [
+        row.split("</tr>")[0]
+        for row in body.split("<tr>")[1:]
+        if "colspan" not in row and (log_ins or "<td>Connexion</td>" not in row)
+    ]
 
 
 def test_the_log_names_people_and_things_in_french(app, login_as, make_user):
@@ -192,11 +204,11 @@ def test_the_log_is_paged(app, login_as, make_user):
             record_event(actor, "user.deactivated", "user", target.id)
         db.session.commit()
     first = admin.get("/admin/journal").get_data(as_text=True)
-    assert "55 actions" in first
-    assert len(rows(first)) == 50
+    assert "56 actions" in first  # and the admin's log-in, the oldest
+    assert len(rows(first, log_ins=True)) == 50
     assert 'href="/admin/journal?page=2"' in first
     second = admin.get("/admin/journal?page=2").get_data(as_text=True)
-    assert len(rows(second)) == 5
+    assert len(rows(second, log_ins=True)) == 6
     assert len(rows(admin.get("/admin/journal?page=abc").text)) == 50
 
 
@@ -281,3 +293,25 @@ def test_each_kind_of_thing_is_named(app, login_as, make_user, example_course):
         "<td>Jeton « Tableur »</td>",
     ):
         assert expected in html
+
+
+def test_the_application_can_neither_change_nor_delete_an_audit_event(app):
+    """ASVS 7.3.3: the log is append-only for the application, through the ORM in every way."""
+    with app.app_context():
+        event = record_event(None, "audit.exported", "audit", "tout")
+        db.session.commit()
+        event_id = event.id
+        attempts = [
+            lambda: setattr(event, "action", "user.deactivated") or db.session.flush(),
+            lambda: db.session.delete(event) or db.session.flush(),
+            lambda: db.session.execute(sa.delete(AuditEvent)),
+            lambda: db.session.execute(
+                sa.update(AuditEvent).where(AuditEvent.id == event_id).values(action="x")
+            ),
+        ]
+        for attempt in attempts:
+            with pytest.raises(AppendOnlyError):
+                attempt()
+            db.session.rollback()
+
+        assert db.session.get(AuditEvent, event_id).action == "audit.exported"

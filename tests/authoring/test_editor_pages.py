@@ -22,8 +22,16 @@ PAGES = [
     f"{DRAFT}/fichiers/{LESSON}",
     f"{DRAFT}/modifications",
     f"{DRAFT}/publier",
+    f"{DRAFT}/parametres",
+    f"{DRAFT}/plan",
+    f"{DRAFT}/plan/supprimer?chemin=02-verifier/01-quiz.md",
+    f"{DRAFT}/quiz/02-verifier/01-quiz.md",
+    f"{DRAFT}/importer-gift",
+    f"{DRAFT}/gift/02-verifier/01-quiz.md",
+    f"{DRAFT}/archive.zip",
     f"/formateur/formations/{SLUG}/versions",
     f"/formateur/formations/{SLUG}/versions/1/modifications",
+    f"/formateur/formations/{SLUG}/versions/1/archive.zip",
 ]
 ALLOWED = {Role.LEARNER: 403, Role.MONITOR: 403, "another trainer": 403, Role.ADMIN: 200}
 
@@ -96,6 +104,14 @@ def test_posts_of_another_trainer_are_refused(author, login_as):
         (f"{DRAFT}/fichiers/supprimer", {"revision": 1, "path": LESSON}),
         (f"{DRAFT}/publier", {"revision": 1, "change_note": "Note"}),
         (f"{DRAFT}/abandonner", {}),
+        (f"{DRAFT}/quiz/02-verifier/01-quiz.md", {"revision": 1, "title": "x"}),
+        (f"{DRAFT}/importer-gift", {"revision": 1, "module": "02-verifier"}),
+        (f"{DRAFT}/parametres", {"revision": 1, "title": "x", "estimated_minutes": "5"}),
+        (f"{DRAFT}/plan/renommer", {"revision": 1, "path": "01-decouvrir", "title": "x"}),
+        (f"{DRAFT}/plan/deplacer", {"revision": 1, "path": LESSON, "direction": "bas"}),
+        (f"{DRAFT}/plan/supprimer", {"revision": 1, "path": "02-verifier/01-quiz.md"}),
+        (f"{DRAFT}/plan/modules", {"revision": 1, "title": "x"}),
+        (f"{DRAFT}/plan/etapes", {"revision": 1, "module": "01-decouvrir", "title": "x"}),
     ]:
         assert other.post(url, data={"csrf_token": token, **data}).status_code == 403, url
     assert stored(other).revision == 1

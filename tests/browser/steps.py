@@ -6,11 +6,17 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from training.demo.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+from training.demo.learners import CERTIFIED_LEARNER_EMAIL
 
 from .journey import Journey
 
-#: The demo accounts that `flask demo` created on the server, by role value.
-DEMO_EMAILS = {role.value: email for email, _name, role, _profession, _territory in DEMO_ACCOUNTS}
+#: The demo accounts that `flask demo` created on the server, by role value (`learner`: the
+#: one halfway through the common core), and `certified`: the learner who finished it.
+DEMO_EMAILS = {
+    role.value: email
+    for email, _name, role, _profession, _territory in DEMO_ACCOUNTS
+    if email != CERTIFIED_LEARNER_EMAIL
+} | {"certified": CERTIFIED_LEARNER_EMAIL}
 PASSWORD = "une phrase facile à retenir, difficile à deviner"
 
 
@@ -65,10 +71,20 @@ def confirm_email(journey: Journey, mailbox, email: str) -> Page:
     return journey.page
 
 
+def header_link(page: Page, name: str):
+    """A link of the header's tools; on a small screen they are in the menu: open it first."""
+    menu_button = page.get_by_role("button", name="Menu")
+    if menu_button.is_visible():
+        menu_button.click()
+        return page.get_by_role("dialog", name="Menu").get_by_role("link", name=name)
+    return page.get_by_role("banner").get_by_role("link", name=name)
+
+
 def log_in(journey: Journey, email: str, password: str = PASSWORD) -> Page:
-    """From any page: « Se connecter » in the header, fill the form, submit."""
+    """From any page: « Se connecter » in the header (in its menu on a small screen), fill the
+    form, submit."""
     page = journey.page
-    page.get_by_role("banner").get_by_role("link", name="Se connecter").click()
+    header_link(page, "Se connecter").click()
     journey.check("Connexion")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(password)
@@ -79,7 +95,8 @@ def log_in(journey: Journey, email: str, password: str = PASSWORD) -> Page:
 
 
 def log_in_as_demo(journey: Journey, role: str) -> Page:
-    """Log in with one of the demo accounts (`admin`, `trainer`, `monitor`, `learner`)."""
+    """Log in with one of the demo accounts (`admin`, `trainer`, `monitor`, `learner`,
+    `certified`)."""
     return log_in(journey, DEMO_EMAILS[role], DEMO_PASSWORD)
 
 

@@ -1,4 +1,5 @@
-"""Account journeys: sign up, log out and in, edit the profile, forgotten and changed passwords."""
+"""Account journeys: sign up, log out and in, edit the profile, forgotten and changed passwords,
+a course page before the address is confirmed."""
 
 import re
 
@@ -12,9 +13,10 @@ from .steps import (
     new_email,
     sign_up,
 )
+from .test_learning_journeys import COURSE
 
 
-def test_visitor_signs_up_logs_out_logs_in_and_edits_profile(journey, mailbox):
+def test_visitor_signs_up_logs_out_logs_in_and_edits_profile(journey, mailbox, new_journey):
     page = journey.start(doc_capture="accueil", doc_capture_320px=True)
     email = new_email("Claire")
 
@@ -75,6 +77,36 @@ def test_visitor_signs_up_logs_out_logs_in_and_edits_profile(journey, mailbox):
     )
     expect(page.get_by_label("Structure ou service")).to_have_value("Lycée Montaigne")
 
+    # She is logged in on another computer too: she ends that session from « Mes sessions
+    # actives », and the other browser, reloading its page, is signed out.
+    elsewhere = new_journey("autre-navigateur")
+    elsewhere.start()
+    log_in(elsewhere, email)
+    elsewhere.page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mon compte"
+    ).click()
+    elsewhere.check("Mon compte, sur l'autre navigateur")
+    page.get_by_role("link", name="Mes sessions actives").click()
+    journey.check("Mes sessions actives")
+    sessions = page.get_by_role("table", name="Mes sessions actives")
+    expect(sessions.locator("tbody tr")).to_have_count(2)
+    expect(sessions.get_by_text("Cette session")).to_have_count(1)
+    sessions.get_by_role("button", name=re.compile(r"^Terminer la session")).click()
+    journey.check("Session terminée")
+    expect(page.get_by_role("status")).to_contain_text(
+        "La session « Chrome sur Linux » est terminée."
+    )
+    expect(sessions.locator("tbody tr")).to_have_count(1)
+    expect(
+        page.get_by_text("Votre compte n'est ouvert sur aucun autre navigateur.")
+    ).to_be_visible()
+    elsewhere.page.reload()
+    elsewhere.check("Connexion, sur l'autre navigateur")
+    expect(elsewhere.page.get_by_role("heading", level=1)).to_have_text("Se connecter")
+    expect(
+        elsewhere.page.get_by_role("banner").get_by_role("link", name="Se connecter")
+    ).to_be_visible()
+
     log_out(journey)
     expect(page.get_by_role("banner").get_by_role("link", name="Se connecter")).to_be_visible()
 
@@ -128,3 +160,27 @@ def test_learner_resets_a_forgotten_password_then_changes_it(journey, mailbox):
     page.get_by_role("button", name="Changer le mot de passe").click()
     journey.check("Mot de passe changé")
     expect(page.get_by_role("status")).to_contain_text("Votre mot de passe est modifié.")
+
+
+def test_learner_not_confirmed_yet_is_asked_to_confirm_on_a_course_page(journey, mailbox):
+    """Logged in before opening the confirmation e-mail: a course page asks for the address
+    to be confirmed instead of offering « S'inscrire », and sends the link again."""
+    page = journey.start()
+    email = new_email("Inès")
+    sign_up(journey, email=email, full_name="Inès Moreau")
+    log_in(journey, email)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Formations"
+    ).click()
+    journey.check("Catalogue")
+    page.get_by_role("link", name=COURSE).click()
+    journey.check("Fiche de la formation, adresse à confirmer")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Confirmez votre adresse électronique pour vous inscrire.")
+    expect(main.get_by_role("button", name="S'inscrire")).to_have_count(0)
+
+    main.get_by_role("button", name="Renvoyer le lien").click()
+    journey.check("Lien de confirmation renvoyé")
+    expect(page.get_by_role("status")).to_contain_text(f"Un nouveau lien a été envoyé à {email}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(COURSE)
+    assert [m["Subject"] for m in mailbox.to(email)] == ["Confirmez votre adresse électronique"] * 2

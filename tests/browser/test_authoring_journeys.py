@@ -72,6 +72,16 @@ def test_trainer_reads_the_review_notes_that_learners_never_see(journey):
 
 
 EXAMPLE = "Cours d'exemple : le format des fichiers"
+#: A Moodle question bank (GIFT) as a trainer exports it.
+GIFT_BANK = (
+    "::Q1:: Un employeur garde le passeport d'une salariée « pour la protéger ». C'est :{\n"
+    "  =un indicateur de contrôle#Oui \\: la confiscation des papiers en est un.\n"
+    "  ~une pratique sans conséquence#Non \\: elle la prive de sa liberté d'aller et venir.\n"
+    "}\n"
+    "\n"
+    "Une victime mineure doit prouver la contrainte."
+    "{F#Non \\: l'acte et le but suffisent.#Exact.}\n"
+)
 LESSON = "01-decouvrir/01-les-trois-elements.md"
 
 
@@ -145,3 +155,57 @@ def test_trainer_edits_previews_and_publishes_a_course_in_the_browser(journey):
     page.get_by_role("button", name="Créer le brouillon").click()
     journey.check("Brouillon d'une nouvelle formation")
     expect(page.get_by_role("heading", level=1)).to_have_text("Brouillon « traite-et-mineurs »")
+
+    # Its settings (course.md's front matter) through a form, then its plan.
+    page.get_by_role("link", name="Paramètres de la formation").click()
+    journey.check("Paramètres d'une nouvelle formation")
+    page.get_by_label("Durée estimée, en minutes").fill("45")
+    page.get_by_role("button", name="Enregistrer les paramètres").click()
+    journey.check("Paramètres enregistrés")
+    expect(page.get_by_role("status").first).to_contain_text("paramètres de la formation")
+    expect(page.get_by_label("Durée estimée, en minutes")).to_have_value("45")
+    page.get_by_role("link", name="Brouillon « traite-et-mineurs »").click()
+    journey.check("Brouillon après les paramètres")
+    page.get_by_role("link", name="Plan du cours").click()
+    journey.check("Plan du cours")
+    page.get_by_label("Titre du nouveau module").fill("Orienter la victime")
+    page.get_by_role("button", name="Ajouter le module").click()
+    journey.check("Plan avec un module ajouté")
+    page.get_by_role("button", name="Monter « Orienter la victime »").click()
+    journey.check("Plan avec un module monté")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", level=2).first).to_have_text(
+        "Module 1 : Orienter la victime"
+    )
+    page.get_by_label("Titre du module 2", exact=True).fill("Repérer")
+    page.get_by_role("button", name="Renommer le module 2").click()
+    journey.check("Plan avec un module renommé")
+    expect(main.get_by_role("heading", name="Module 2 : Repérer")).to_be_visible()
+
+    # A Moodle question bank becomes a quiz of the new course; one question edited in the form.
+    page.get_by_role("link", name="Brouillon « traite-et-mineurs »").click()
+    journey.check("Brouillon avant l'import GIFT")
+    page.get_by_role("link", name="Importer un fichier GIFT").click()
+    journey.check("Importer un fichier GIFT")
+    page.get_by_label(re.compile("^Fichier GIFT")).set_input_files(
+        {"name": "reperage.gift", "mimeType": "text/plain", "buffer": GIFT_BANK.encode()}
+    )
+    page.get_by_label(re.compile("^Titre du quiz")).fill("Repérer les indicateurs")
+    page.get_by_role("button", name="Importer le fichier GIFT").click()
+    journey.check("Quiz importé, dans l'éditeur de quiz")
+    expect(page.get_by_role("status").first).to_contain_text("2 questions importées")
+    prompt = page.get_by_role("group", name="Question 1", exact=True).get_by_label(
+        "Texte de la question"
+    )
+    prompt.fill("Une salariée dit que son employeur garde son passeport. Que retenez-vous ?")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    journey.check("Quiz enregistré")
+    expect(page.get_by_role("status").first).to_contain_text("est enregistré")
+    expect(prompt).to_have_value(re.compile("^Une salariée dit"))
+
+    # A course's zip archive is imported from « Rédaction ».
+    page.get_by_role("link", name="Rédaction").first.click()
+    journey.check("Rédaction, avec le quiz importé")
+    page.get_by_role("link", name="Importer une archive zip").click()
+    journey.check("Importer une archive zip")
+    expect(page.get_by_label(re.compile("^Archive zip du cours"))).to_be_visible()

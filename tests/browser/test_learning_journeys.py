@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from .keyboard import assert_focus_visible, is_focused, press, tab_to
-from .steps import confirm_email, log_in, new_email, sign_up
+from .steps import confirm_email, log_in, log_in_as_demo, new_email, sign_up
 
 COURSE = "Cours d'exemple : le format des fichiers"
 RIGHT = {
@@ -14,6 +14,8 @@ RIGHT = {
     "multiple": ["La menace", "L'abus d'une situation de vulnérabilité"],
     "true_false": ["Faux"],
 }
+#: A phone held upright (the brief's 375 x 812 CSS px).
+PHONE = {"width": 375, "height": 812}
 WRONG = {
     "single": ["C'est une pratique courante sans conséquence."],
     "multiple": ["Le lieu de travail"],
@@ -87,6 +89,15 @@ def test_learner_completes_a_course_and_verifies_the_certificate(journey, mailbo
     journey.check("Quiz réussi")
     expect(page.locator("#resultat")).to_contain_text("Quiz réussi : 100 %")
     expect(page.get_by_role("status")).to_contain_text("vous avez terminé cette formation")
+
+    # The course page of a finished course: every step stays at hand.
+    page.get_by_role("navigation", name="vous êtes ici :").get_by_role("link", name=COURSE).click()
+    journey.check("Fiche de la formation terminée")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Terminée le")
+    for step in ("Les trois éléments de la traite", "À qui signaler", "Les trois éléments"):
+        expect(main.get_by_role("link", name=step, exact=True)).to_be_visible()
+    expect(main.get_by_role("link", name="Revoir la formation")).to_be_visible()
 
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Mon parcours"
@@ -165,3 +176,32 @@ def choose_with_keyboard(page: Page, choice) -> None:
                 break
             press(page, "ArrowDown")
     expect(choice).to_be_checked()
+
+
+def top_in_page(locator) -> float:
+    """Where the element starts, in CSS px from the top of the page (whatever the scroll)."""
+    return locator.evaluate("element => element.getBoundingClientRect().top + window.scrollY")
+
+
+def test_learner_on_a_phone_reads_the_lesson_first_then_opens_the_table_of_contents(new_journey):
+    """The demo learner, halfway through the common core, resumes it on a phone: the lesson
+    starts on the first screen, the table of contents (about 1,100 px unfolded) waits behind
+    its « Sommaire » button."""
+    journey = new_journey("mobile", viewport=PHONE)
+    page = journey.start()
+    log_in_as_demo(journey, "learner")
+    page.get_by_role("main").get_by_role("link", name=re.compile("^Reprendre")).click()
+    journey.check("Leçon sur un téléphone")
+
+    assert top_in_page(page.get_by_role("heading", level=1)) < PHONE["height"]
+    assert top_in_page(page.locator(".lesson-body")) < PHONE["height"]
+    outline = page.get_by_role("navigation", name="Sommaire")
+    button = outline.get_by_role("button", name="Sommaire")
+    first_step = outline.get_by_role("link", name=re.compile("la définition de la traite"))
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(first_step).to_be_hidden()
+
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(first_step).to_be_visible()
+    journey.check_state("Sommaire ouvert sur un téléphone")

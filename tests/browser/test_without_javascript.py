@@ -1,12 +1,13 @@
 """Every page works without JavaScript: a learner on a small screen, scripts disabled, signs up,
-enrols, finishes a lesson and passes a quiz (the pages themselves are audited by the journeys)."""
+enrols, reads a lesson (before its table of contents), finishes it and passes a quiz (the pages
+themselves are audited by the journeys)."""
 
 import re
 
 from playwright.sync_api import expect
 
 from .steps import PASSWORD, fill_sign_up_form, new_email
-from .test_learning_journeys import COURSE, RIGHT, answer
+from .test_learning_journeys import COURSE, RIGHT, answer, top_in_page
 
 SMALL_SCREEN = {"width": 375, "height": 800}
 
@@ -39,8 +40,18 @@ def test_a_learner_without_javascript_on_a_small_screen(browser, live_site, mail
         page.get_by_role("link", name=COURSE).click()
         page.get_by_role("button", name="S'inscrire").click()
         expect(page.get_by_text("Étape 1 sur 3")).to_be_visible()
-        for _ in range(2):
-            page.get_by_role("button", name="J'ai terminé cette étape").click()
+        page.get_by_role("button", name="J'ai terminé cette étape").click()
+        expect(page.get_by_text("Étape 2 sur 3")).to_be_visible()
+        # The lesson starts on the first screen, header unfolded and all; its table of contents,
+        # which the DSFR script would fold behind a button, comes unfolded after the lesson,
+        # without that button (it would do nothing).
+        assert top_in_page(page.get_by_role("heading", level=1)) < SMALL_SCREEN["height"]
+        outline = page.get_by_role("navigation", name="Sommaire")
+        expect(outline.get_by_role("button", name="Sommaire")).to_be_hidden()
+        expect(outline.get_by_role("link").first).to_be_visible()
+        lesson = page.locator(".lesson-body").bounding_box()
+        assert outline.bounding_box()["y"] >= lesson["y"] + lesson["height"]
+        page.get_by_role("button", name="J'ai terminé cette étape").click()
         page.get_by_role("button", name="Commencer le quiz").click()
         answer(page, RIGHT)
         page.get_by_role("button", name="Valider mes réponses").click()

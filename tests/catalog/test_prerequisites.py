@@ -140,3 +140,57 @@ def test_no_advice_once_the_common_core_is_completed(app, login_as, make_user, t
     page = client.get(f"/sessions/rejoindre/{code}").get_data(as_text=True)
     assert "Conseil avant de commencer" not in page
     assert "Rejoindre la session</button>" in page
+
+
+def certify(app, user, slug: str) -> str:
+    """Record `user` as having completed `slug`, with its certificate; returns its code."""
+    from training.certificates.services import issue_certificate
+
+    complete_course(app, user, slug)
+    with app.app_context():
+        enrolment = catalog.current_enrolment(db.session.merge(user), catalog.course_by_slug(slug))
+        code = issue_certificate(enrolment).code
+        db.session.commit()
+        return code
+
+
+def test_a_revoked_certificate_no_longer_opens_the_track(app, login_as, track):
+    """Revoking says the course no longer counts: the learner takes it again first."""
+    from training.certificates.services import find_by_code, revoke_certificate
+
+    client = login_as()
+    code = certify(app, client.user, "socle-commun")
+    with app.app_context():
+        revoke_certificate(find_by_code(code), None, "Attestation obtenue par erreur.")
+        db.session.commit()
+
+    page = client.get(f"/formations/{TRACK}/").get_data(as_text=True)
+    assert "non terminée" in prerequisite_line(page)
+    assert "S'inscrire</button>" not in page
+    assert enrol(client, TRACK).status_code == 403
+    assert enrolments_of(app, client.user) == ["socle-commun"]
+
+    # Taken again (a new cycle) and completed, it counts once more.
+    enrol(client, "socle-commun")
+    with app.app_context():
+        enrolment = catalog.current_enrolment(
+            db.session.merge(client.user), catalog.course_by_slug("socle-commun")
+        )
+        assert enrolment.cycle == 2
+        enrolment.completed_at = enrolment.enrolled_at
+        db.session.commit()
+    assert enrol(client, TRACK).status_code == 302
+
+
+def test_an_expired_certificate_still_opens_the_track(app, login_as, track):
+    """Expiry asks for recertification, but the course was completed: it still counts."""
+    from training.certificates.models import Certificate
+
+    client = login_as()
+    code = certify(app, client.user, "socle-commun")
+    with app.app_context():
+        certificate = db.session.scalar(sa.select(Certificate).filter_by(code=code))
+        certificate.completed_on = certificate.completed_on.replace(year=2020)
+        certificate.expires_on = certificate.completed_on.replace(year=2021)
+        db.session.commit()
+    assert enrol(client, TRACK).status_code == 302

@@ -16,7 +16,7 @@ from training.content.parser import parse_course, read_course
 from training.content.validation import DEFAULT_AUDIENCE_CODES
 from training.extensions import db
 
-from .conftest import CATALOGUE, EXAMPLE, QUIZ, copy_example
+from .conftest import CATALOGUE, EXAMPLE, LESSON, QUIZ, copy_example
 
 SANTE = CATALOGUE / "sante"
 #: The course the health track names as prerequisite, published before it.
@@ -339,3 +339,30 @@ def test_a_course_read_with_errors_is_never_published(tmp_path):
 
     with pytest.raises(ValueError, match="cannot be imported"):
         services.import_parsed_courses([partial])
+
+
+def test_the_files_of_a_zipped_course_come_back_as_the_archive_holds_them(tmp_path):
+    course = copy_example(tmp_path)
+    course.append(QUIZ, "\n\n")  # as a trainer saved it: not as the exporter writes it
+    course.write("notes.txt", "brouillon personnel")  # ignored by the parser, with a warning
+    data = zip_folder(course.path)
+
+    zipped, problems = archive.read_zipped_course(data, "cours.zip", DEFAULT_AUDIENCE_CODES)
+
+    texts = {
+        path.relative_to(course.path).as_posix(): path.read_text(encoding="utf-8")
+        for path in course.path.rglob("*.md")
+    }
+    assert zipped.texts == texts
+    assert list(zipped.texts)[:3] == ["course.md", "01-decouvrir/module.md", LESSON]
+    assert zipped.images == {
+        "images/trois-elements.svg": (course / "images" / "trois-elements.svg").read_bytes()
+    }
+    assert [str(p) for p in problems] == [
+        "exemple-cours/notes.txt:1: avertissement : fichier ignoré : il ne fait pas partie du"
+        " format des cours"
+    ]
+    again = archive.course_zip(
+        "exemple-cours", {**{p: t.encode() for p, t in texts.items()}, **zipped.images}
+    )
+    assert archive.read_zipped_course(again, "cours.zip", DEFAULT_AUDIENCE_CODES)[0].texts == texts

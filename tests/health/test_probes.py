@@ -6,7 +6,6 @@ import time
 import pytest
 
 from config import TestingConfig
-from tests.accounts.test_shared_rate_limits import REDIS_URL, redis_answers
 from tests.conftest import _free_port
 from training import create_app
 from training.extensions import db
@@ -52,10 +51,8 @@ def test_readyz_answers_ok_with_each_check(client):
     assert_probe(response)
 
 
-def test_readyz_pings_redis_when_redis_url_is_set(app, client, monkeypatch):
-    if not redis_answers():
-        pytest.skip(f"Redis does not answer at {REDIS_URL}")
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+def test_readyz_pings_redis_when_redis_url_is_set(app, client, monkeypatch, redis_url):
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json["checks"] == {"database": "ok", "redis": "ok"}

@@ -8,7 +8,12 @@ from training.accounts.models import Role
 
 @pytest.mark.parametrize(
     ("role", "path"),
-    [(Role.LEARNER, "/compte"), (Role.LEARNER, "/"), (Role.ADMIN, "/admin/comptes")],
+    [
+        (Role.LEARNER, "/compte"),
+        (Role.LEARNER, "/compte/sessions"),
+        (Role.LEARNER, "/"),
+        (Role.ADMIN, "/admin/comptes"),
+    ],
 )
 def test_every_page_for_a_signed_in_person_is_no_store(login_as, role, path):
     response = login_as(role).get(path)

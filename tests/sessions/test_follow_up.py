@@ -194,6 +194,33 @@ def test_reminders_at_most_one_a_day(app, owner, trainer, make_session, make_use
         assert db.session.scalar(sa.select(sa.func.count(Reminder.id))) == 2
 
 
+def test_reminders_skip_deactivated_accounts(app, owner, trainer, make_session, make_user, mailbox):
+    from training.accounts.models import User
+    from training.accounts.services import deactivate_user
+
+    session_id = make_session(trainer)
+    idle, gone = make_user(full_name="Inès Idle"), make_user(full_name="Denis Désactivé")
+    join(app, idle, session_id)
+    join(app, gone, session_id)
+    with app.app_context():
+        deactivate_user(None, db.session.get(User, gone.id))
+        db.session.commit()
+
+    url = f"/sessions/{session_id}/relance"
+    preview = owner.get(url).get_data(as_text=True)
+    recipients = preview.split("<h2>Destinataires</h2>", 1)[1].split("<h2>Message</h2>", 1)[0]
+    assert "<li>Inès Idle</li>" in recipients
+    assert "<li>Denis Désactivé</li>" not in recipients
+    assert "Comptes désactivés, qui ne reçoivent pas de rappel : Denis Désactivé." in recipients
+    assert "Envoyer le rappel à 1 participant</button>" in preview
+
+    assert owner.post(url, data={"csrf_token": csrf_token(owner, url)}).status_code == 302
+    assert len(mailbox.to(idle.email)) == 1
+    assert mailbox.to(gone.email) == []
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Reminder.id))) == 1
+
+
 def test_grant_an_extra_attempt(app, owner, trainer, make_session, login_as):
     session_id = make_session(trainer)
     learner = login_as(full_name="Lou Bloquée")

@@ -90,10 +90,22 @@ def enforce_access():
     if rule.public:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("accounts.login", next=_return_after_log_in()))
     if rule.roles and not current_user.has_role(*rule.roles):
         abort(403)
     return None
+
+
+def _return_after_log_in() -> str | None:
+    """Where the log-in leads back: the page asked for; for a form posted once the session had
+    expired, the page the form was on (its address cannot be opened with GET)."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    page = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return page if is_safe_next(page) else None
 
 
 def _enforce_token(rule: AccessRule) -> None:

@@ -3,7 +3,7 @@
 import click
 import sqlalchemy as sa
 
-from training.accounts import bp, services
+from training.accounts import bp, login_sessions, services
 from training.accounts.models import Profession, Role, Territory
 from training.extensions import db
 from training.timeutils import utcnow
@@ -34,3 +34,11 @@ def create_admin(email: str, name: str, password: str) -> None:
         services.change_role(None, user, Role.ADMIN)
         click.echo(f"{user.email} est maintenant administrateur.")
     db.session.commit()
+
+
+@bp.cli.command("purge-sessions")
+def purge_sessions() -> None:
+    """Delete the login sessions past their idle time or lifetime (run it daily)."""
+    ended = login_sessions.purge_expired_sessions()
+    db.session.commit()
+    click.echo(f"Sessions expirées supprimées : {ended}")

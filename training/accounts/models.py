@@ -1,7 +1,7 @@
 """Users, their role, and the reference data they are attached to (professions, territories)."""
 
 import enum
-import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -72,8 +72,12 @@ class Territory(db.Model):
         return self.retired_at is not None
 
 
-def _new_session_token() -> str:
-    return secrets.token_urlsafe(24)
+@dataclass(frozen=True)
+class CurrentSession:
+    """The login session a request runs in: its row, and the secret its cookie holds."""
+
+    id: int
+    secret: str
 
 
 class User(UserMixin, db.Model):
@@ -99,11 +103,15 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    #: Part of the login session; changing it (password change or reset) ends every open session.
-    session_token: Mapped[str] = mapped_column(sa.String(64), default=_new_session_token)
     #: When an admin deactivated the account: it can no longer log in, its open sessions end,
     #: and everything it holds (enrolments, certificates) stays. Null: active.
     deactivated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: When the account's personal data were erased (privacy.erasure): it stays, nameless, for
+    #: the statistics, and can never be reactivated. Null: not erased.
+    erased_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: When the retention purge warned that the inactive account would be erased; a log-in
+    #: after it keeps the account.
+    inactivity_warned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     profession: Mapped[Profession] = relationship(lazy="joined")
     territory: Mapped[Territory] = relationship(lazy="joined")
@@ -111,11 +119,24 @@ class User(UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+    #: Not a column (hence no annotation, which the ORM would map): the CurrentSession of the
+    #: request, set by accounts.login_sessions when it opens or resumes one; None otherwise.
+    current_session = None
 
-    def rotate_session_token(self) -> None:
-        self.session_token = _new_session_token()
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session cookie: the secret of the login session, which
+        the user loader looks up (accounts.login_sessions), never the account's id."""
+        if self.current_session is None:
+            raise RuntimeError("No login session: open one with login_sessions.log_in.")
+        return self.current_session.secret
+
+    def __eq__(self, other: object) -> bool:
+        """The same account (UserMixin compares get_id, which only a logged-in user has)."""
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    __hash__ = object.__hash__
 
     @property
     def role_enum(self) -> Role:
@@ -132,3 +153,28 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in {role.value for role in roles}
+
+
+class UserSession(db.Model):
+    """A log-in on one browser, what the session cookie points to: deleting the row ends it.
+
+    Opened, resumed, expired and ended by accounts.login_sessions."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the random secret the session cookie holds: a copy of this table opens no
+    #: session.
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: The last request, to the minute: written at most once a minute, not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: « Firefox sur Windows », derived from the User-Agent at log-in so that the user
+    #: recognises the device; neither the User-Agent itself nor the IP address is kept.
+    device: Mapped[str] = mapped_column(sa.String(100))
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"

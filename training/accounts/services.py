@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
-from training.accounts import tokens
+from training.accounts import login_sessions, tokens
 from training.accounts.models import Profession, Role, Territory, User
 from training.accounts.passwords import hash_password, password_problem, verify_password
 from training.audit.services import record_event
@@ -38,18 +38,6 @@ def find_user_by_email(email: str) -> User | None:
 
 def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
-
-
-def load_user_from_session(session_id: str) -> User | None:
-    """Flask-Login's loader: the session holds "id:token"; a rotated token or a deactivated
-    account logs out (the request goes on as anonymous)."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_token != token or not user.is_active:
-        return None
-    return user
 
 
 def register_user(
@@ -149,11 +137,19 @@ def authenticate(email: str, password: str) -> User | None:
     e-mail exists, so that the answer tells nothing about which accounts exist.
 
     A deactivated account raises AccountDeactivatedError, but only after the right password:
-    the message tells nothing to someone who does not know it."""
+    the message tells nothing to someone who does not know it.
+
+    A failure is recorded in the audit log (the caller commits it too), against the account
+    when there is one: never the password, nor an address that has no account. The event is
+    written in every case, so that it costs the same whether or not the account exists. The
+    success is recorded when the session opens (login_sessions.log_in)."""
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
+        reason = "mot de passe incorrect" if user else "compte inconnu"
+        record_event(None, "user.login_failed", "user", user.id if user else "", reason=reason)
         return None
     if not user.is_active:
+        record_event(None, "user.login_failed", "user", user.id, reason="compte désactivé")
         raise AccountDeactivatedError()
     user.last_login_at = utcnow()
     return user
@@ -198,30 +194,50 @@ def user_for_password_reset(token: str) -> User:
     return _user_from_token(token, tokens.RESET_PASSWORD, "PASSWORD_RESET_MAX_AGE")
 
 
-def set_password(user: User, new_password: str) -> None:
-    """Replace the password and end every other session of this user."""
+def _new_password_hash(new_password: str) -> str:
+    """The hash of an acceptable password (AccountError otherwise), computed before any lock."""
     if problem := password_problem(new_password):
         raise AccountError(problem)
-    user.password_hash = hash_password(new_password)
-    user.rotate_session_token()
-    db.session.flush()
+    return hash_password(new_password)
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Use a reset link once: the new hash invalidates the link. Also confirms the address,
-    since following the link proves the user reads that mailbox."""
+    """Use a reset link once: the new hash invalidates the link, and every session of the user
+    ends; recorded in the audit log. Also confirms the address, since following the link proves
+    the user reads that mailbox.
+
+    The link is read again once the user's row is locked: of simultaneous uses of one link,
+    the first changes the password, the others get InvalidTokenError."""
     user = user_for_password_reset(token)
-    set_password(user, new_password)
+    password_hash = _new_password_hash(new_password)
+    login_sessions.lock_sessions_of(user)
+    user_for_password_reset(token)
+    user.password_hash = password_hash
+    ended = login_sessions.end_all_sessions(user)
+    record_event(user, "user.password_reset", "user", user.id, ended_sessions=ended)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         account_changed(user.id)
+    db.session.flush()
     return user
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Replace the password of the user of the request, after checking the current one; every
+    session of the user ends, the request's own included (the caller opens a new one for this
+    device, so that a stolen copy of its cookie ends too); recorded in the audit log.
+
+    SessionEndedError if the request's session was ended meanwhile (from another device, or by
+    a simultaneous password change): of simultaneous changes, the first wins."""
     if not verify_password(user.password_hash, current_password):
         raise AccountError("Le mot de passe actuel est incorrect.")
-    set_password(user, new_password)
+    password_hash = _new_password_hash(new_password)
+    login_sessions.lock_sessions_of(user)
+    login_sessions.require_current_session(user)
+    user.password_hash = password_hash
+    ended = login_sessions.end_all_sessions(user)
+    record_event(user, "user.password_changed", "user", user.id, ended_sessions=ended - 1)
+    db.session.flush()
 
 
 def update_profile(
@@ -255,8 +271,8 @@ def change_role(actor: User | None, user: User, role: Role) -> None:
 
 
 def deactivate_user(actor: User | None, user: User) -> bool:
-    """Deactivate the account: it can no longer log in, and its open sessions end at their next
-    request (the rotated session token, and the user loader refusing it). Its enrolments,
+    """Deactivate the account: it can no longer log in, and its open sessions end (their rows
+    are deleted; the user loader would refuse them anyway). Its enrolments,
     certificates and everything else stay. An admin cannot deactivate themself, so that the
     platform never loses its last administrator by accident. False if it already was."""
     if actor is not None and actor.id == user.id:
@@ -264,7 +280,8 @@ def deactivate_user(actor: User | None, user: User) -> bool:
     if user.deactivated_at is not None:
         return False
     user.deactivated_at = utcnow()
-    user.rotate_session_token()
+    login_sessions.lock_sessions_of(user)
+    login_sessions.end_all_sessions(user)
     db.session.flush()
     record_event(actor, "user.deactivated", "user", user.id)
     return True
@@ -272,7 +289,9 @@ def deactivate_user(actor: User | None, user: User) -> bool:
 
 def reactivate_user(actor: User | None, user: User) -> bool:
     """Let a deactivated account log in again (its old sessions stay ended). False if it was
-    active."""
+    active. An erased account (privacy.erasure) is never reactivated: it names nobody."""
+    if user.erased_at is not None:
+        raise AccountError("Ce compte a été supprimé : il ne peut pas être réactivé.")
     if user.deactivated_at is None:
         return False
     user.deactivated_at = None

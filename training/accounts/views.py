@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from training.accounts import bp, services
+from training.accounts import bp, login_sessions, services
 from training.accounts.access import is_safe_next, login_required, public
 from training.accounts.forms import (
     ChangePasswordForm,
@@ -17,6 +17,7 @@ from training.accounts.forms import (
 )
 from training.accounts.mails import send_confirmation_link
 from training.accounts.models import Profession, Territory, User
+from training.accounts.session_views import signed_out_elsewhere
 from training.accounts.tokens import InvalidTokenError, read_signup_invitation
 from training.errors import render_error, too_many_attempts_message
 from training.extensions import db, limiter
@@ -85,8 +86,8 @@ def signup():
             form.password.errors.append(str(error))
         else:
             if created and invitation and services.confirm_invited_email(user, invitation["email"]):
-                db.session.commit()
                 _start_session(user)
+                db.session.commit()
                 flash("Votre compte est créé et votre adresse électronique confirmée.", "success")
                 next_url = invitation.get("next")
                 return redirect(next_url if is_safe_next(next_url) else url_for("pages.home"))
@@ -130,9 +131,14 @@ def _invited_fields(invitation: dict | None) -> dict | None:
     return {name: invitation.get(name) for name in fields}
 
 
-def _start_session(user: User) -> None:
-    """Drop whatever the anonymous session held, so a planted session cannot become this user's."""
+def _start_session(user: User, *, log_in: bool = True) -> None:
+    """Open a login session on this device (a row in user_sessions, whose secret the cookie
+    keeps), recorded in the audit log as a log-in unless `log_in` is False; the caller commits.
+    Whatever the anonymous session held is dropped, so a planted session cannot become this
+    user's."""
     session.clear()
+    open_session = login_sessions.log_in if log_in else login_sessions.open_session
+    open_session(user, request.user_agent.string)
     login_user(user)
     session.permanent = True
 
@@ -151,7 +157,8 @@ def _start_session(user: User) -> None:
 @public
 def login():
     """Log in; the same message for an unknown e-mail and a wrong password. A deactivated
-    account is told so, after the right password only."""
+    account is told so, after the right password only. Failures are recorded in the audit
+    log too (services.authenticate)."""
     next_url = request.args.get("next")
     if current_user.is_authenticated:
         return redirect(next_url if is_safe_next(next_url) else url_for("pages.home"))
@@ -160,13 +167,15 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except services.AccountDeactivatedError as error:
+            db.session.commit()
             form.form_errors.append(str(error))
         else:
             if user is not None:
-                db.session.commit()
                 _start_session(user)
+                db.session.commit()
                 flash(f"Connexion réussie. Bonjour {user.full_name} !", "success")
                 return redirect(next_url if is_safe_next(next_url) else url_for("pages.home"))
+            db.session.commit()
             form.form_errors.append("Adresse électronique ou mot de passe incorrect.")
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
@@ -174,8 +183,11 @@ def login():
 @bp.route("/deconnexion", methods=["POST"])
 @login_required
 def logout():
-    """Log out (POST only, with the CSRF token, so that a link elsewhere cannot do it)."""
+    """Log out (POST only, with the CSRF token, so that a link elsewhere cannot do it): the
+    login session ends on the server, so that a copy of the cookie opens nothing afterwards."""
     if EmptyForm().validate_on_submit():
+        login_sessions.end_current_session(current_user)
+        db.session.commit()
         logout_user()
         session.clear()
         flash("Déconnexion réussie. À bientôt !", "info")
@@ -259,18 +271,23 @@ def _send_reset_link(email: str) -> bool:
 @bp.route("/mot-de-passe/nouveau/<token>", methods=["GET", "POST"])
 @public
 def reset_password(token: str):
-    """Choose a new password from a reset link (valid one hour, once)."""
+    """Choose a new password from a reset link (valid one hour, once); every session of the
+    account ends."""
+    invalid = (
+        "Ce lien de réinitialisation a expiré : demandez-en un nouveau.",
+        "Ce lien de réinitialisation n'est pas valide ou a déjà servi.",
+    )
     try:
         services.user_for_password_reset(token)
     except InvalidTokenError as error:
-        return _invalid_link(
-            error,
-            "Ce lien de réinitialisation a expiré : demandez-en un nouveau.",
-            "Ce lien de réinitialisation n'est pas valide ou a déjà servi.",
-        )
+        return _invalid_link(error, *invalid)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user = services.reset_password(token, form.password.data)
+        try:
+            user = services.reset_password(token, form.password.data)
+        except InvalidTokenError as error:  # used meanwhile by a simultaneous request
+            db.session.rollback()
+            return _invalid_link(error, *invalid)
         db.session.commit()
         logout_user()
         send_email(user.email, "Votre mot de passe a été modifié", "password_changed", user=user)
@@ -304,16 +321,19 @@ def profile():
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change one's password; an e-mail tells the owner, other sessions end."""
+    """Change one's password; an e-mail tells the owner, every session ends, and this device
+    gets a new one (so that a stolen copy of its cookie ends too)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
+        except login_sessions.SessionEndedError:
+            return signed_out_elsewhere()
         except services.AccountError as error:
             form.current_password.errors.append(str(error))
         else:
+            _start_session(current_user._get_current_object(), log_in=False)
             db.session.commit()
-            _start_session(current_user._get_current_object())
             send_email(
                 current_user.email,
                 "Votre mot de passe a été modifié",

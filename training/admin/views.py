@@ -95,9 +95,13 @@ def deactivate_account(user_id: int):
 def reactivate_account(user_id: int):
     """Let a deactivated account log in again."""
     user = _posted_account(user_id)
-    services.reactivate_user(current_user, user)
-    db.session.commit()
-    flash(f"Le compte de {user.full_name} est réactivé.", "success")
+    try:
+        services.reactivate_user(current_user, user)
+    except services.AccountError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"Le compte de {user.full_name} est réactivé.", "success")
     return redirect(url_for("admin.account", user_id=user.id))
 
 

@@ -27,6 +27,8 @@ from training.timeutils import PARIS, french_datetime
 
 #: Actor of an event without one: a command-line action, or an account deleted since.
 NO_ACTOR = "ligne de commande ou compte supprimé"
+#: Actor of a failed log-in: whoever typed the password, unknown by definition.
+NOT_LOGGED_IN = "personne non connectée"
 #: Group-by values of a monitoring export (monitoring.filters.GROUP_LABELS), in words.
 GROUPS = {
     "territoire": "par territoire",
@@ -214,7 +216,8 @@ def _target(event: AuditEvent, names: _Names) -> str:
     kind, target_id, details = event.target_type, event.target_id, event.details or {}
     number = _int(target_id)
     if kind == "user":
-        return names.user(target_id)
+        # A failed log-in with an address that has no account: the address is not kept.
+        return names.user(target_id) if target_id else "Compte inconnu"
     if kind == "certificate":
         certificate = names.certificates.get(target_id)
         holder = f" de {certificate.holder_name}" if certificate else ""
@@ -281,7 +284,8 @@ def describe(events: Sequence[AuditEvent]) -> list[EventLine]:
     return [
         EventLine(
             event=event,
-            actor=_person(event.actor) or NO_ACTOR,
+            actor=_person(event.actor)
+            or (NOT_LOGGED_IN if event.action == "user.login_failed" else NO_ACTOR),
             action=labels.action_label(event.action),
             target=_target(event, names),
             details=[

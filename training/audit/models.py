@@ -1,10 +1,15 @@
-"""The audit event table: append-only, read by admins."""
+"""The audit event table: append-only, read by admins.
+
+The application adds events and never changes or removes one: the ORM refuses it, whether the
+event was loaded (flush) or targeted by an UPDATE or DELETE statement.
+"""
 
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from training.accounts.models import User
 from training.extensions import db
@@ -32,3 +37,20 @@ class AuditEvent(db.Model):
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.action} {self.target_type}:{self.target_id}>"
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit event."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_changing_a_loaded_event(_mapper, _connection, target: AuditEvent) -> None:
+    raise AppendOnlyError(f"{target!r} cannot be changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_statements_changing_events(state: ORMExecuteState) -> None:
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is AuditEvent:
+        raise AppendOnlyError("audit events cannot be changed or deleted")

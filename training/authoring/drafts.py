@@ -13,7 +13,7 @@ commits once.
 import dataclasses
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -113,7 +113,7 @@ def open_draft(course_slug: str, user: User) -> CourseDraft:
             for path, image in files.images.items()
         ],
     )
-    return _add_draft(draft)
+    return add_draft(draft)
 
 
 def new_course_draft(slug: str, title: str, user: User) -> CourseDraft:
@@ -149,7 +149,7 @@ def new_course_draft(slug: str, title: str, user: User) -> CourseDraft:
         created_by_id=user.id,
         updated_by_id=user.id,
     )
-    return _add_draft(draft)
+    return add_draft(draft)
 
 
 def _starter_files(slug: str, title: str) -> dict[str, str]:
@@ -180,7 +180,7 @@ def _starter_files(slug: str, title: str) -> dict[str, str]:
     }
 
 
-def _add_draft(draft: CourseDraft) -> CourseDraft:
+def add_draft(draft: CourseDraft) -> CourseDraft:
     """Insert `draft`; if another request inserted the draft of that course or slug first, that
     draft (the unique constraints decide), or DraftError."""
     try:
@@ -314,6 +314,32 @@ def delete_file(draft: CourseDraft, path: str, expected_revision: int, user: Use
     return draft
 
 
+def replace_files(
+    draft: CourseDraft, files: Mapping[str, str], expected_revision: int, user: User
+) -> CourseDraft:
+    """Make `files` the draft's Markdown files (several renamed, changed, added or removed at
+    once) and bump its revision once: one change for the history and for the other authors.
+
+    Each path and text passes the checks of `save_file`; course.md stays. Raises
+    StaleDraftError, writing nothing, as `save_file` does.
+    """
+    require_may_edit(user, draft)
+    if COURSE_FILE not in files:
+        raise DraftError("course.md ne peut pas être supprimé : il décrit la formation.")
+    cleaned = {}
+    for path, text in files.items():
+        markdown_path(path)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        size = len(text.encode("utf-8"))
+        if size > MAX_FILE_BYTES:
+            raise DraftError(f"{path} : {size_problem(Path(path), size).message}.")
+        cleaned[path] = text
+    if len(cleaned) > len(draft.files):
+        _check_room(draft, added_bytes=0, added_entries=len(cleaned) - len(draft.files))
+    _bump(draft, expected_revision, user, files=cleaned)
+    return draft
+
+
 def save_asset(
     draft: CourseDraft, path: str, data: bytes, expected_revision: int, user: User
 ) -> DraftAsset:
@@ -372,8 +398,8 @@ def discard_draft(draft: CourseDraft, user: User) -> None:
     db.session.flush()
 
 
-def _check_room(draft: CourseDraft, added_bytes: int) -> None:
-    """Refuse a new file or image past what a course archive may hold, so that a draft can
+def _check_room(draft: CourseDraft, added_bytes: int, added_entries: int = 1) -> None:
+    """Refuse new files or images past what a course archive may hold, so that a draft can
     always be exported as a zip and imported again."""
     asset_count, asset_bytes = db.session.execute(
         sa.select(
@@ -381,7 +407,7 @@ def _check_room(draft: CourseDraft, added_bytes: int) -> None:
             sa.func.coalesce(sa.func.sum(sa.func.length(DraftAsset.data)), 0),
         ).where(DraftAsset.draft_id == draft.id)
     ).one()
-    if len(draft.files) + asset_count >= MAX_ENTRIES:
+    if len(draft.files) + asset_count + added_entries > MAX_ENTRIES:
         raise DraftError(f"Un cours compte au plus {MAX_ENTRIES} fichiers et images.")
     if asset_bytes + added_bytes > MAX_UNPACKED_BYTES:
         raise DraftError(
@@ -422,16 +448,20 @@ def _bump(draft: CourseDraft, expected_revision: int, user: User, **values) -> N
 # --- Checking --------------------------------------------------------------------------------
 
 
-def check_draft(draft: CourseDraft) -> list[Problem]:
+def check_draft(draft: CourseDraft, files: Mapping[str, str] | None = None) -> list[Problem]:
     """Every problem of the draft (errors and warnings), as `flask courses check` reports them
     for the same files: same messages and lines, paths relative to the course folder
-    (« 02-verifier/01-quiz.md »), sorted by file and line."""
-    return read_draft(draft)[1]
+    (« 02-verifier/01-quiz.md »), sorted by file and line. With `files`: the problems the draft
+    would have with these Markdown files instead of its own (before saving them)."""
+    return read_draft(draft, files)[1]
 
 
-def read_draft(draft: CourseDraft) -> tuple[ParsedCourse | None, list[Problem]]:
+def read_draft(
+    draft: CourseDraft, files: Mapping[str, str] | None = None
+) -> tuple[ParsedCourse | None, list[Problem]]:
     """The draft read as a course folder: the parsed course (None if it has an error, else
-    ready for the importer, its paths relative to the course folder) and every problem."""
+    ready for the importer, its paths relative to the course folder) and every problem.
+    `files`, if given, replace the draft's Markdown files in the reading."""
     assets = db.session.scalars(
         sa.select(DraftAsset)
         .where(DraftAsset.draft_id == draft.id)
@@ -439,7 +469,8 @@ def read_draft(draft: CourseDraft) -> tuple[ParsedCourse | None, list[Problem]]:
     ).all()
     with tempfile.TemporaryDirectory(prefix="course-draft-") as temporary:
         folder = Path(temporary) / draft.slug
-        _write_folder(folder, draft.files, {asset.path: asset.data for asset in assets})
+        texts = draft.files if files is None else files
+        _write_folder(folder, texts, {asset.path: asset.data for asset in assets})
         courses, problems = load_catalogue([folder], known_audience_codes(), known_course_slugs)
     problems = _relative(problems, folder)
     if not courses or any(problem.is_error for problem in problems):
@@ -450,7 +481,7 @@ def read_draft(draft: CourseDraft) -> tuple[ParsedCourse | None, list[Problem]]:
     return course, problems
 
 
-def _write_folder(folder: Path, texts: dict[str, str], images: dict[str, bytes]) -> None:
+def _write_folder(folder: Path, texts: Mapping[str, str], images: dict[str, bytes]) -> None:
     folder.mkdir()
     for path, text in texts.items():
         target = folder / markdown_path(path)

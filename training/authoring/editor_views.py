@@ -12,7 +12,7 @@ from flask_login import current_user
 from training.accounts.access import roles_required
 from training.accounts.forms import EmptyForm
 from training.accounts.models import Role
-from training.authoring import authors, bp, drafts, forms, history, publishing
+from training.authoring import authors, bp, drafts, forms, history, publishing, quizzes
 from training.authoring.models import CourseDraft
 from training.authoring.preview import preview_file
 from training.content import services as content
@@ -29,7 +29,7 @@ STARTERS = {
 }
 
 
-def _draft(slug: str) -> CourseDraft:
+def editable_draft(slug: str) -> CourseDraft:
     """The draft of `slug` if the current user may edit it: 404 if none, 403 if not theirs."""
     draft = drafts.find_draft(slug) or abort(404)
     if not drafts.may_edit_draft(current_user, draft):
@@ -37,7 +37,7 @@ def _draft(slug: str) -> CourseDraft:
     return draft
 
 
-def _authored_course(slug: str):
+def authored_course(slug: str):
     """The published course `slug` if the current user is one of its authors (or an admin)."""
     version = content.latest_version(slug) or abort(404)
     if not authors.may_edit(current_user, version.course):
@@ -50,14 +50,14 @@ def _apply(change, success: str, done_url: str, refused_url: str):
     try:
         change()
     except drafts.DraftError as error:
-        _refused(error)
+        refuse_change(error)
         return redirect(refused_url)
     db.session.commit()
     flash(success, "success")
     return redirect(done_url)
 
 
-def _refused(error: drafts.DraftError) -> None:
+def refuse_change(error: drafts.DraftError) -> None:
     db.session.rollback()
     if isinstance(error, drafts.DraftPermissionError):
         abort(403)
@@ -103,7 +103,7 @@ def new_course():
 @roles_required(*AUTHORS)
 def draft(slug: str):
     """The draft's files, every problem the check finds, and what can be done next."""
-    draft = _draft(slug)
+    draft = editable_draft(slug)
     problems = drafts.check_draft(draft)
     return render_template(
         "authoring/draft.html",
@@ -115,6 +115,7 @@ def draft(slug: str):
         new_file=forms.NewFileForm(revision=draft.revision),
         image_form=forms.ImageForm(revision=draft.revision),
         revision_form=forms.RevisionForm(revision=draft.revision),
+        quiz_paths=quizzes.quiz_paths(draft),
     )
 
 
@@ -133,7 +134,7 @@ def _tree(draft: CourseDraft) -> list[tuple[str, list[str]]]:
 def edit_file(slug: str, path: str):
     """Edit one Markdown file: « Aperçu » renders the text without saving, « Enregistrer »
     saves it and shows the problems of this file found by the check of the whole draft."""
-    draft = _draft(slug)
+    draft = editable_draft(slug)
     if path not in draft.files:
         abort(404)
     form = forms.FileForm(revision=draft.revision, text=draft.files[path])
@@ -147,7 +148,7 @@ def edit_file(slug: str, path: str):
             try:
                 drafts.save_file(draft, path, text, form.revision.data, current_user)
             except drafts.DraftError as error:
-                _refused(error)
+                refuse_change(error)
                 status = 409
             else:
                 db.session.commit()
@@ -171,7 +172,7 @@ def edit_file(slug: str, path: str):
 @roles_required(*AUTHORS)
 def add_file(slug: str):
     """Add a lesson, a quiz or a module's presentation, from a starter text to complete."""
-    draft = _draft(slug)
+    draft = editable_draft(slug)
     form = forms.NewFileForm()
     if not form.validate_on_submit():
         flash("Indiquez le dossier du module et le nom du fichier.", "error")
@@ -196,7 +197,7 @@ def add_file(slug: str):
 @roles_required(*AUTHORS)
 def delete_file(slug: str):
     """Take a file out of the draft (the published versions keep it)."""
-    draft = _draft(slug)
+    draft = editable_draft(slug)
     form = forms.PathForm()
     if not form.validate_on_submit():
         abort(400)
@@ -213,7 +214,7 @@ def delete_file(slug: str):
 @roles_required(*AUTHORS)
 def add_image(slug: str):
     """Add an image to the draft's images/ folder, to be inserted by its name."""
-    draft = _draft(slug)
+    draft = editable_draft(slug)
     form = forms.ImageForm()
     if not form.validate_on_submit():
         flash("Choisissez une image.", "error")
@@ -235,7 +236,7 @@ def add_image(slug: str):
 @roles_required(*AUTHORS)
 def discard(slug: str):
     """Delete the draft; the published versions are untouched."""
-    draft = _draft(slug)
+    draft = editable_draft(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
     return _apply(
@@ -250,7 +251,7 @@ def discard(slug: str):
 @roles_required(*AUTHORS)
 def draft_changes(slug: str):
     """What the draft changes compared with the published version, file by file."""
-    draft = _draft(slug)
+    draft = editable_draft(slug)
     return render_template(
         "authoring/diff.html",
         title=f"Modifications du brouillon « {draft.slug} »",
@@ -264,7 +265,7 @@ def draft_changes(slug: str):
 @roles_required(*AUTHORS)
 def publish(slug: str):
     """What publishing would change and for whom; then, with a change note, the new version."""
-    draft = _draft(slug)
+    draft = editable_draft(slug)
     form = forms.PublishForm(revision=draft.revision)
     status = 200
     if form.validate_on_submit():
@@ -277,7 +278,7 @@ def publish(slug: str):
                 expected_revision=form.revision.data,
             )
         except drafts.DraftError as error:
-            _refused(error)
+            refuse_change(error)
             status = 409
         else:
             db.session.commit()
@@ -307,9 +308,13 @@ def publish(slug: str):
 @roles_required(*AUTHORS)
 def history_page(slug: str):
     """Every published version of the course, newest first, with its change note."""
-    course = _authored_course(slug)
+    course = authored_course(slug)
+    draft = drafts.find_draft(slug)
     return render_template(
-        "authoring/history.html", course=course, versions=history.versions_of(course)
+        "authoring/history.html",
+        course=course,
+        versions=history.versions_of(course),
+        draft=draft if draft is not None and draft.course_id == course.id else None,
     )
 
 
@@ -317,7 +322,7 @@ def history_page(slug: str):
 @roles_required(*AUTHORS)
 def version_changes(slug: str, number: int):
     """What version `number` changed compared with the one before, file by file."""
-    _authored_course(slug)
+    authored_course(slug)
     version = content.find_version(slug, number) or abort(404)
     previous = content.find_version(slug, number - 1) if number > 1 else None
     return render_template(

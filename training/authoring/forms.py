@@ -7,6 +7,7 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -78,4 +79,71 @@ class NewCourseForm(FrenchForm):
         description="Il forme l'adresse de la formation et ne change plus : lettres minuscules "
         "sans accent, chiffres et tirets, par exemple traite-et-sante.",
         validators=[InputRequired(), Length(max=80)],
+    )
+
+
+class CourseSettingsForm(RevisionForm):
+    """The settings of course.md. Values are checked by the course checker, not here, so that
+    the form gives the messages of `flask courses check` (see settings.py)."""
+
+    title = StringField("Titre de la formation", description="Clé « title » de course.md.")
+    summary = TextAreaField(
+        "Résumé",
+        description="Une ou deux phrases, affichées sur la carte du catalogue (clé « summary »).",
+    )
+    audiences = SelectMultipleField(
+        "Publics",
+        description="Les professions à qui la formation est proposée en premier (clé "
+        "« audiences »).",
+        validate_choice=False,
+    )
+    prerequisites = SelectMultipleField(
+        "Prérequis",
+        description="Les formations à terminer avant de s'inscrire à celle-ci depuis le catalogue"
+        " (clé « prerequisites ») ; aucune coche : aucun prérequis.",
+        validate_choice=False,
+    )
+    estimated_minutes = StringField(
+        "Durée estimée, en minutes",
+        description="La durée de la formation entière (clé « estimated_minutes »).",
+        render_kw={"inputmode": "numeric"},
+    )
+    pass_mark = StringField(
+        "Note de réussite des quiz, en pourcentage",
+        description="De 0 à 100, sauf quiz qui fixe la sienne (clé « pass_mark »).",
+        render_kw={"inputmode": "numeric"},
+    )
+    certificate_validity_months = StringField(
+        "Validité de l'attestation, en mois",
+        description="Vide : l'attestation n'expire pas (clé « certificate_validity_months »).",
+        render_kw={"inputmode": "numeric"},
+    )
+    content_notice = TextAreaField(
+        "Avertissement sur le contenu",
+        description="Affiché avant la première leçon, pour un contenu sensible ; vide : aucun "
+        "(clé « content_notice »).",
+    )
+
+
+class PlanTitleForm(PathForm):
+    """A new title for a module (its folder) or a step (its file)."""
+
+    title = StringField("Titre", validators=[InputRequired(), Length(max=200)])
+
+
+class MoveForm(PathForm):
+    direction = SelectField(
+        choices=[SelectChoice("haut", "Monter"), SelectChoice("bas", "Descendre")]
+    )
+
+
+class NewModuleForm(RevisionForm):
+    title = StringField("Titre du nouveau module", validators=[InputRequired(), Length(max=200)])
+
+
+class NewStepForm(RevisionForm):
+    module = HiddenField(validators=[InputRequired()])
+    title = StringField("Titre de la nouvelle étape", validators=[InputRequired(), Length(max=200)])
+    kind = SelectField(
+        "Type d'étape", choices=[SelectChoice("lesson", "Leçon"), SelectChoice("quiz", "Quiz")]
     )

@@ -40,7 +40,7 @@ def preview_file(draft: CourseDraft, path: str, text: str) -> FilePreview:
     problems = [_located(problem, path) for problem in problems]
     if document is None:
         return FilePreview(title=path, problems=problems)
-    renderer = CourseRenderer(_step_keys(draft), _image_paths(draft), show_review_notes=True)
+    renderer = CourseRenderer(step_keys(draft), image_paths(draft), show_review_notes=True)
     folder = str(PurePosixPath(path).parent) if "/" in path else ""
     source = Source(Path(path), folder, document.body_line)
     preview = FilePreview(title=str(document.fields.get("title") or path))
@@ -53,7 +53,7 @@ def preview_file(draft: CourseDraft, path: str, text: str) -> FilePreview:
     return preview
 
 
-def _step_keys(draft: CourseDraft) -> set[str]:
+def step_keys(draft: CourseDraft) -> set[str]:
     return {
         path.removesuffix(".md")
         for path in draft.files
@@ -61,7 +61,7 @@ def _step_keys(draft: CourseDraft) -> set[str]:
     }
 
 
-def _image_paths(draft: CourseDraft) -> set[str]:
+def image_paths(draft: CourseDraft) -> set[str]:
     return set(
         db.session.scalars(sa.select(DraftAsset.path).where(DraftAsset.draft_id == draft.id))
     )

@@ -28,7 +28,9 @@ class Prerequisite:
 
     slug: str
     title: str
-    #: True when the learner completed it (any version, any cycle).
+    #: True when the learner completed it (any version, any cycle) and that completion's
+    #: certificate was not revoked: a revoked course no longer counts until taken again. An
+    #: expired certificate still counts: the course was completed, only recertification is due.
     done: bool
 
 
@@ -174,6 +176,7 @@ def prerequisites_of(version: CourseVersion, user: User | None) -> list[Prerequi
                 .where(
                     Enrolment.user_id == user.id,
                     Enrolment.completed_at.is_not(None),
+                    ~certificates.revoked_certificate_exists(Enrolment.id),
                     Course.slug.in_(list(titles)),
                 )
             )

@@ -150,6 +150,17 @@ def recertification_due(enrolment: Enrolment, today: date | None = None) -> bool
     return certificate is not None and status_of(certificate, today).kind in RENEWABLE
 
 
+def revoked_certificate_exists(enrolment_id: sa.ColumnElement[int]) -> sa.Exists:
+    """SQL condition: the enrolment `enrolment_id` (a column of the enclosing query) has a
+    revoked certificate. A completion whose certificate was revoked no longer counts as the
+    course done (a prerequisite, for one): the learner takes the course again."""
+    return (
+        sa.select(Certificate.id)
+        .where(Certificate.enrolment_id == enrolment_id, Certificate.revoked_at.is_not(None))
+        .exists()
+    )
+
+
 # --- finding --------------------------------------------------------------------------------
 
 

@@ -2,9 +2,9 @@
 
 Who may call what:
 - anyone: the verification page and form (rate-limited per address), the public key;
-- a logged-in user: the PDF and the Open Badge of their own certificates; an admin: of any
-  certificate (services.certificate_to_download decides; anyone else gets 404);
-- trainers have no access to their learners' certificates yet: it waits for the cohorts.
+- a logged-in user: the PDF and the Open Badge of their own certificates; a trainer: of the
+  participants of their own sessions of that course; an admin: of any certificate
+  (services.certificate_to_download decides; anyone else gets 404).
 """
 
 from flask import (

@@ -14,11 +14,12 @@ import re
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
-from training.content.exporter import export_version
-from training.content.files import MAX_FILE_BYTES
+from training.content.exporter import version_files
+from training.content.files import MAX_FILE_BYTES, read_text
 from training.content.importer import ImportResult, import_parsed_courses
 from training.content.models import CourseVersion
 from training.content.parsed import ParsedCourse
@@ -50,19 +51,40 @@ class ArchiveError(Exception):
     """An archive refused as a whole (the message is in French, for the trainer)."""
 
 
+@dataclass(frozen=True)
+class ZippedCourse:
+    """A course read from a zip, and its files as the archive holds them."""
+
+    course: ParsedCourse
+    #: Markdown files by path inside the course folder: "course.md", then each
+    #: "<module>/module.md" followed by its "<module>/<step>.md".
+    texts: dict[str, str]
+    #: Images by path inside the course folder, e.g. "images/schema.png".
+    images: dict[str, bytes]
+
+
 def export_course_zip(version: CourseVersion) -> bytes:
     """The files `export_version` writes for `version`, as a zip holding the folder `<slug>/`."""
-    with tempfile.TemporaryDirectory(prefix="course-export-") as temporary:
-        root = Path(temporary)
-        folder = export_version(version, root)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    entry = zipfile.ZipInfo(path.relative_to(root).as_posix(), _EXPORT_DATE)
-                    entry.compress_type = zipfile.ZIP_DEFLATED
-                    entry.external_attr = (stat.S_IFREG | 0o644) << 16
-                    archive.writestr(entry, path.read_bytes())
+    files = version_files(version)
+    return course_zip(
+        version.course.slug,
+        {
+            **{path: text.encode("utf-8") for path, text in files.texts.items()},
+            **{path: image.data for path, image in files.images.items()},
+        },
+    )
+
+
+def course_zip(slug: str, files: Mapping[str, bytes]) -> bytes:
+    """A zip holding the folder `<slug>/` with `files` (by path inside the course folder), in
+    the order of their paths: the same files always give the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(files, key=lambda path: PurePosixPath(path).parts):
+            entry = zipfile.ZipInfo(f"{slug}/{path}", _EXPORT_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = (stat.S_IFREG | 0o644) << 16
+            archive.writestr(entry, files[path])
     return buffer.getvalue()
 
 
@@ -76,6 +98,15 @@ def read_course_zip(
     (« sante/01-…/02-….md:14 »). Its audiences are checked against `audience_codes` (by default
     the professions of the database), its prerequisites against the courses of the database.
     """
+    zipped, problems = read_zipped_course(data, name, audience_codes)
+    return (zipped.course if zipped is not None else None), problems
+
+
+def read_zipped_course(
+    data: bytes, name: str = "archive.zip", audience_codes: Iterable[str] | None = None
+) -> tuple[ZippedCourse | None, list[Problem]]:
+    """As `read_course_zip`, with the course's files as the archive holds them (only those
+    the course is made of: a file the parser ignores is left out, after its warning)."""
     codes = known_audience_codes() if audience_codes is None else audience_codes
     with tempfile.TemporaryDirectory(prefix="course-zip-") as temporary:
         root = Path(temporary)
@@ -84,13 +115,26 @@ def read_course_zip(
         except ArchiveError as error:
             return None, [Problem(Path(name), 1, str(error))]
         courses, problems = load_catalogue([root / top], codes, known_course_slugs)
-    problems = [_inside_archive(problem, root) for problem in problems]
-    if not courses or any(problem.is_error for problem in problems):
-        return None, problems
-    [course] = courses
+        problems = [_inside_archive(problem, root) for problem in problems]
+        if not courses or any(problem.is_error for problem in problems):
+            return None, problems
+        [course] = courses
+        texts = _course_texts(root / top, course)
     course.source = Path(top)
     course.warnings = [_inside_archive(problem, root) for problem in course.warnings]
-    return course, problems
+    images = {asset.path: asset.data for asset in course.assets}
+    return ZippedCourse(course, texts, images), problems
+
+
+def _course_texts(folder: Path, course: ParsedCourse) -> dict[str, str]:
+    """The Markdown files of `course`, read from its folder as the parser read them."""
+    paths = ["course.md"]
+    for module in course.modules:
+        paths.append(f"{module.key}/module.md")
+        paths.extend(f"{step.key}.md" for step in module.steps)
+    problems: list[Problem] = []
+    texts = {path: read_text(folder / path, problems) for path in paths}
+    return {path: text for path, text in texts.items() if text is not None}
 
 
 def import_course_zip(

@@ -100,6 +100,12 @@ def read_document(path: Path, problems: list[Problem]) -> Document | None:
     text = read_text(path, problems)
     if text is None:
         return None
+    return parse_document(path, text, problems)
+
+
+def parse_document(path: Path, text: str, problems: list[Problem]) -> Document | None:
+    """Split the text of the Markdown file `path` (Unix line endings) into front matter and
+    body, or report why it cannot be."""
     lines = text.split("\n")
     if lines[0].strip() != "---":
         problems.append(

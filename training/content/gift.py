@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nh3
-import yaml
 
 from training.content.parsed import ParsedChoice, ParsedQuestion
 from training.content.problems import Problem
 from training.content.quiz import MAX_CHOICES, MIN_CHOICES, TRUE_FALSE
+from training.content.quiz_file import QuizFile, write_quiz
 
 #: A question bank larger than this is refused (Moodle banks are rarely above a few hundred KB).
 MAX_GIFT_BYTES = 1024 * 1024
@@ -477,34 +477,6 @@ def to_gift(questions: list[ParsedQuestion]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _indented(text: str, prefix: str) -> list[str]:
-    return [f"{prefix}{line}" if line else prefix.rstrip() for line in text.split("\n")]
-
-
 def quiz_markdown(questions: list[ParsedQuestion], title: str, pass_mark: int | None = None) -> str:
     """A quiz step file of the platform holding `questions` (docs/format-des-cours.md)."""
-    fields: dict[str, object] = {"kind": "quiz", "title": title}
-    if pass_mark is not None:
-        fields["pass_mark"] = pass_mark
-    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1_000_000)
-    parts = []
-    for question in questions:
-        block = [f"## {question.prompt}"]
-        if question.context:
-            block.append(question.context)
-        lines = []
-        for choice in question.choices:
-            if question.kind == "multiple":
-                box = "[x]" if choice.is_correct else "[ ]"
-            else:
-                box = "(x)" if choice.is_correct else "( )"
-            first, *rest = choice.text.split("\n")
-            lines.append(f"- {box} {first}")
-            lines += _indented("\n".join(rest), "  ") if rest else []
-            if choice.feedback:
-                lines += _indented(choice.feedback, "  > ")
-        block.append("\n".join(lines))
-        if question.explanation:
-            block.append(question.explanation)
-        parts.append("\n\n".join(block))
-    return f"---\n{front}---\n" + "\n\n".join(parts) + "\n"
+    return write_quiz(QuizFile(title=title, pass_mark=pass_mark, questions=questions)).text

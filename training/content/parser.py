@@ -353,34 +353,7 @@ class _CourseReader:
     def _build_step(
         self, key: str, document: Document, renderer: CourseRenderer
     ) -> ParsedStep | None:
-        fields = _Fields(document, STEP_KEYS, self.problems)
-        kind = fields.text("kind")
-        if kind is not None and kind not in STEP_KINDS:
-            fields.problem("kind", "kind : « lesson » (leçon) ou « quiz » attendu")
-            kind = None
-        if kind == "lesson":
-            for key_name in QUIZ_ONLY_KEYS:
-                if key_name in document.fields:
-                    fields.problem(key_name, f"{key_name} n'est permis que dans un quiz")
-        step = ParsedStep(
-            key=key,
-            kind=kind or "lesson",
-            title=fields.text("title") or "",
-            estimated_minutes=fields.integer("estimated_minutes", 0),
-            pass_mark=fields.integer("pass_mark", 0, 100) if kind == "quiz" else None,
-            max_attempts=fields.integer("max_attempts", 1) if kind == "quiz" else None,
-            shuffle=fields.boolean("shuffle") if kind == "quiz" else False,
-            body=document.body,
-            review_notes=find_review_notes(document.body, document.body_line),
-        )
-        source = Source(document.path, key.split("/")[0], document.body_line)
-        if kind == "quiz":
-            step.body, step.questions = QuizParser(renderer, source).parse(document.body)
-            step.body_html = renderer.render(step.body, source) if step.body else ""
-        else:
-            step.body_html = renderer.render(step.body, source)
-        step.images = source.images
-        return step if kind is not None else None
+        return build_step(key, document, renderer, self.problems)
 
     def _build_course(self, document: Document, renderer: CourseRenderer) -> ParsedCourse:
         fields = _Fields(document, COURSE_KEYS, self.problems)
@@ -414,3 +387,42 @@ class _CourseReader:
             key_lines=document.key_lines,
             review_notes=find_review_notes(document.body, document.body_line),
         )
+
+
+def build_step(
+    key: str, document: Document, renderer: CourseRenderer, problems: list[Problem]
+) -> ParsedStep | None:
+    """The step `key` ("<module>/<name>") read from its file `document` as `flask courses check`
+    reads it: front matter, then the lesson or the quiz's questions, rendered by `renderer`.
+
+    Problems of the front matter go to `problems`, those of the body to `renderer.problems`.
+    None if the kind of step cannot be told.
+    """
+    fields = _Fields(document, STEP_KEYS, problems)
+    kind = fields.text("kind")
+    if kind is not None and kind not in STEP_KINDS:
+        fields.problem("kind", "kind : « lesson » (leçon) ou « quiz » attendu")
+        kind = None
+    if kind == "lesson":
+        for key_name in QUIZ_ONLY_KEYS:
+            if key_name in document.fields:
+                fields.problem(key_name, f"{key_name} n'est permis que dans un quiz")
+    step = ParsedStep(
+        key=key,
+        kind=kind or "lesson",
+        title=fields.text("title") or "",
+        estimated_minutes=fields.integer("estimated_minutes", 0),
+        pass_mark=fields.integer("pass_mark", 0, 100) if kind == "quiz" else None,
+        max_attempts=fields.integer("max_attempts", 1) if kind == "quiz" else None,
+        shuffle=fields.boolean("shuffle") if kind == "quiz" else False,
+        body=document.body,
+        review_notes=find_review_notes(document.body, document.body_line),
+    )
+    source = Source(document.path, key.split("/")[0], document.body_line)
+    if kind == "quiz":
+        step.body, step.questions = QuizParser(renderer, source).parse(document.body)
+        step.body_html = renderer.render(step.body, source) if step.body else ""
+    else:
+        step.body_html = renderer.render(step.body, source)
+    step.images = source.images
+    return step if kind is not None else None

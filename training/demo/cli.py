@@ -12,6 +12,7 @@ from training.authoring import authors
 from training.content import services as content
 from training.content.models import Course
 from training.demo import bp
+from training.demo.learners import CERTIFIED_LEARNER_EMAIL, LEARNER_EMAIL, load_demo_learners
 from training.demo.sessions import load_demo_session
 from training.demo.statistics import load_demo_statistics
 from training.extensions import db
@@ -23,7 +24,8 @@ DEMO_ACCOUNTS = (
     ("admin@demo.example.org", "Alice Administratrice", Role.ADMIN, "autre", "paris"),
     ("formateur@demo.example.org", "Fabien Formateur", Role.TRAINER, "magistrat", "bordeaux"),
     ("miprof@demo.example.org", "Maud Observatrice", Role.MONITOR, "autre", "paris"),
-    ("apprenant@demo.example.org", "Amina Apprenante", Role.LEARNER, "enseignant", "marseille"),
+    (LEARNER_EMAIL, "Amina Apprenante", Role.LEARNER, "enseignant", "marseille"),
+    (CERTIFIED_LEARNER_EMAIL, "Théo Certifié", Role.LEARNER, "travail-social", "paris"),
 )
 
 
@@ -81,9 +83,10 @@ def load_demo_authors() -> int:
 
 @bp.cli.command("demo")
 def demo_command() -> None:
-    """Load the demo accounts, the course catalogue of courses/, demo activity for the
-    monitoring dashboard (whose summary is then rebuilt: the demo writes rows in bulk) and a
-    session of the demo trainer."""
+    """Load the demo accounts, the course catalogue of courses/, the demo learners' courses (one
+    in progress, one finished with its certificate), demo activity for the monitoring dashboard
+    (whose summary is then rebuilt: the demo writes rows in bulk) and a session of the demo
+    trainer."""
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException(
             "flask demo ne s'exécute qu'avec les réglages de développement "
@@ -102,6 +105,13 @@ def demo_command() -> None:
     if load_demo_authors():
         db.session.commit()
         click.echo("Le formateur de démonstration est auteur des formations du catalogue.")
+    learners = load_demo_learners()
+    if learners:
+        db.session.commit()
+        click.echo("Socle commun des apprenants de démonstration :")
+    for enrolment in learners:
+        state = "terminé, attestation valide" if enrolment.completed_at else "en cours"
+        click.echo(f"  {enrolment.user.email} : {state}")
     enrolments = load_demo_statistics()
     if enrolments:
         summary.rebuild()

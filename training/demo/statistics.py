@@ -81,7 +81,6 @@ def load_demo_statistics(seed: int = 2026) -> int:
                             "consented_at": moment,
                             "email_confirmed_at": moment,
                             "created_at": moment,
-                            "session_token": f"demo-{index}",
                         }
                     )
                     courses = [versions["socle-commun"]]

@@ -1,7 +1,8 @@
-"""Privacy: a user's copy of the personal data the platform holds about them (GDPR, art. 15)."""
+"""Privacy (GDPR): a user's copy of their personal data (art. 15), the erasure of their account
+(art. 17), and the retention of inactive accounts (art. 5-1-e)."""
 
 from flask import Blueprint
 
 bp = Blueprint("privacy", __name__)
 
-from training.privacy import views  # noqa: E402, F401
+from training.privacy import cli, views  # noqa: E402, F401

@@ -2,11 +2,15 @@
 
 import json
 
-from flask import Response, render_template
-from flask_login import current_user
+from flask import Response, flash, redirect, render_template, url_for
+from flask_login import current_user, logout_user
 
 from training.accounts.access import login_required
-from training.privacy import bp, services
+from training.accounts.passwords import verify_password
+from training.certificates.services import certificates_of
+from training.extensions import db
+from training.privacy import bp, erasure, services
+from training.privacy.forms import KEEP, EraseAccountForm
 
 
 @bp.route("/compte/mes-donnees")
@@ -29,3 +33,29 @@ def download_my_data():
             "Cache-Control": "private, no-store",
         },
     )
+
+
+@bp.route("/compte/suppression", methods=["GET", "POST"])
+@login_required
+def erase_account():
+    """Delete my account for good: what goes, what stays, and my certificates' fate."""
+    form = EraseAccountForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        if not verify_password(user.password_hash, form.password.data):
+            form.password.errors.append("Le mot de passe est incorrect.")
+        else:
+            try:
+                erasure.erase_account(
+                    user, keep_certificates=form.certificates.data == KEEP, actor=user
+                )
+            except erasure.ErasureError as error:
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                logout_user()
+                flash("Votre compte est supprimé. Merci d'avoir suivi ces formations.", "success")
+                return redirect(url_for("pages.home"))
+    return render_template(
+        "privacy/erase_account.html", form=form, certificates=certificates_of(user)
+    ), 422 if form.errors or form.form_errors else 200

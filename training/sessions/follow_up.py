@@ -11,6 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from training.accounts.models import User
 from training.audit.services import record_event
@@ -126,17 +127,27 @@ class ReminderPlan:
     recipients: list[SessionMember]
     #: Members who have not finished but already had today's reminder.
     reminded_today: list[SessionMember]
+    #: Members who have not finished but whose account an admin deactivated: never reminded.
+    deactivated: list[SessionMember]
 
 
 def plan_reminders(session: TrainingSession, today: date) -> ReminderPlan:
-    """Who a reminder sent now would reach (not started or not finished), in two queries."""
-    unfinished = db.session.scalars(
+    """Who a reminder sent now would reach: members who have not started or not finished, whose
+    account is active (a deactivated account can no longer log in to resume), and who were not
+    reminded today. Two queries.
+
+    Unconfirmed addresses need no rule: joining a session requires a confirmed address, and an
+    address once confirmed stays so.
+    """
+    members = db.session.scalars(
         sa.select(SessionMember)
         .join(SessionMember.enrolment)
         .join(SessionMember.user)
+        .options(contains_eager(SessionMember.user))
         .where(SessionMember.session_id == session.id, Enrolment.completed_at.is_(None))
         .order_by(User.full_name, SessionMember.id)
     ).all()
+    unfinished = [member for member in members if member.user.deactivated_at is None]
     reminded = set(
         db.session.scalars(
             sa.select(Reminder.member_id).where(
@@ -148,6 +159,7 @@ def plan_reminders(session: TrainingSession, today: date) -> ReminderPlan:
     return ReminderPlan(
         recipients=[m for m in unfinished if m.id not in reminded],
         reminded_today=[m for m in unfinished if m.id in reminded],
+        deactivated=[m for m in members if m.user.deactivated_at is not None],
     )
 
 
