@@ -8,6 +8,7 @@ from training.authoring import drafts
 from training.authoring.authors import (
     AuthorError,
     add_co_author,
+    add_co_author_by_email,
     course_authors,
     courses_of_author,
     may_edit,
@@ -86,3 +87,36 @@ def test_courses_of_an_author(team):
     assert courses_of_author(team.other) == []
     assert courses_of_author(team.learner) == []
     assert [course.slug for course in courses_of_author(team.admin)] == every
+
+
+def test_an_admin_adds_a_co_author_by_the_address_of_their_account(team):
+    author = add_co_author_by_email(team.course, f"  {team.other.email.upper()} ", team.admin)
+
+    assert (author.user_id, author.is_owner) == (team.other.id, False)
+    assert may_edit(team.other, team.course)
+
+
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        ("inconnue@exemple.fr", "Aucun compte n'a l'adresse « inconnue@exemple.fr »"),
+        ("learner", "Denis Apprenant n'a pas le rôle de formateur"),
+        ("owner", "Alice Propriétaire figure déjà parmi les autrices et auteurs"),
+        ("admin", "Bruno Admin n'a pas le rôle de formateur"),
+    ],
+)
+def test_adding_by_address_refuses_unknown_accounts_non_trainers_and_authors(team, who, message):
+    email = getattr(team, who).email if "@" not in who else who
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+
+    with pytest.raises(AuthorError, match=message):
+        add_co_author_by_email(team.course, email, team.admin)
+
+    assert [a.user_id for a in course_authors(team.course)] == [team.owner.id]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before
+
+
+def test_only_admins_add_by_address_and_learn_nothing_of_accounts_otherwise(team):
+    for email in (team.other.email, "inconnue@exemple.fr"):
+        with pytest.raises(AuthorError, match="Seul un administrateur"):
+            add_co_author_by_email(team.course, email, team.owner)

@@ -4,13 +4,16 @@ revision, preview, problems next to the file, adding and removing files, publish
 import io
 import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token
 from training.accounts.models import Role
+from training.authoring.editor_views import CALLOUTS
 from training.content.models import CourseVersion
+from training.content.renderer import CourseRenderer, Source
 from training.extensions import db
 
 from .conftest import LESSON, NOTE_BLOCK, SLUG, stored_draft
@@ -287,3 +290,27 @@ def test_discarding_the_draft_leaves_the_course_as_published(author):
     response = author.post(f"{DRAFT}/abandonner", data={"csrf_token": csrf_token(author, DRAFT)})
     assert response.headers["Location"] == "/formateur/formations"
     assert stored(author) is None
+
+
+def test_the_callout_toolbar_is_hidden_until_the_script_shows_it_and_the_memo_is_there(author):
+    html = author.get(f"{DRAFT}/fichiers/{LESSON}").get_data(as_text=True)
+
+    assert re.search(r'<div class="editor-tools" data-editor-tools hidden>', html)
+    assert 'role="toolbar" aria-labelledby="encadres-titre" aria-controls="texte-fichier"' in html
+    assert html.count('<button type="button" class="fr-btn fr-btn--sm') == len(CALLOUTS)
+    memo = html[html.index('<details class="editor-memo') : html.index("</details>")]
+    for opening in ["::: a-retenir", "::: attention", "::: cas-pratique", "::: a-valider"]:
+        assert f'data-callout-open="{opening}' in html
+        assert f"<code>{opening}" in memo
+
+
+@pytest.mark.parametrize("callout", CALLOUTS, ids=lambda callout: callout["label"])
+def test_each_skeleton_of_the_toolbar_renders_as_its_callout(callout):
+    renderer = CourseRenderer(set(), set(), show_review_notes=True)
+    skeleton = f"Avant.\n\n{callout['opening']}\n{callout['text']}\n:::\n\nAprès.\n"
+
+    html = renderer.render(skeleton, Source(PurePosixPath("lecon.md"), "01-module", 1))
+
+    assert renderer.problems == []
+    assert callout["label"] in html
+    assert ":::" not in html

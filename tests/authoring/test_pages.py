@@ -15,6 +15,7 @@ NOTE = "Exemple de passage à faire vérifier par un expert avant publication."
 ROUTES = [
     "/formateur/formations",
     f"/formateur/formations/{SLUG}/points-a-valider",
+    f"/formateur/formations/{SLUG}/auteurs",
     f"/formateur/formations/{SLUG}/apercu/01-decouvrir/01-les-trois-elements",
     f"/formateur/formations/{SLUG}/apercu/02-verifier/01-quiz",
     f"/formateur/formations/{SLUG}/apercu/images/trois-elements.svg",

@@ -97,10 +97,26 @@ def test_trainer_edits_previews_and_publishes_a_course_in_the_browser(journey):
     expect(page.get_by_role("heading", level=1)).to_have_text("Brouillon « exemple-cours »")
     page.get_by_role("link", name=LESSON, exact=True).click()
     journey.check("Modifier une leçon")
-
-    # A mistake first: the check names the file's line, and the text typed is kept.
     editor = page.get_by_role("textbox", name=re.compile("^Contenu du fichier"))
     original = editor.input_value()
+
+    # The toolbar puts a callout's skeleton at the cursor, its text selected to be typed over.
+    toolbar = page.get_by_role("toolbar", name="Insérer un encadré")
+    editor.press("Control+End")
+    toolbar.get_by_role("button", name="Cas pratique").click()
+    expect(editor).to_be_focused()
+    expect(editor).to_have_value(
+        re.compile(
+            r"\n\n::: cas-pratique Titre du cas\nLa situation, puis la question : .*\n:::\n$"
+        )
+    )
+    journey.check_state("Barre d'outils des encadrés")
+    page.keyboard.type("Une élève arrive avec des vêtements neufs.")
+    expect(editor).to_have_value(
+        re.compile(r"Titre du cas\nUne élève arrive avec des vêtements neufs\.\n:::\n$")
+    )
+
+    # A mistake first: the check names the file's line, and the text typed is kept.
     editor.fill(original + "\n![Schéma](images/absent.png)\n")
     page.get_by_role("button", name="Enregistrer").click()
     journey.check("Leçon enregistrée avec une erreur")
@@ -209,3 +225,33 @@ def test_trainer_edits_previews_and_publishes_a_course_in_the_browser(journey):
     page.get_by_role("link", name="Importer une archive zip").click()
     journey.check("Importer une archive zip")
     expect(page.get_by_label(re.compile("^Archive zip du cours"))).to_be_visible()
+
+
+def test_admin_manages_the_authors_of_a_course(journey):
+    page = journey.start()
+    log_in_as_demo(journey, "admin")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Rédaction"
+    ).click()
+    journey.check("Rédaction, pour un administrateur")
+    page.get_by_role("link", name=f"Autrices et auteurs de « {EXAMPLE} »").click()
+    journey.check("Auteurs du cours")
+    authors = page.get_by_role("table", name="Autrices et auteurs de la formation")
+    expect(authors).to_contain_text("Fabien Formateur")
+
+    # The demo trainer is a co-author of the example course: taken off, then added back.
+    page.get_by_role("button", name="Retirer Fabien Formateur").click()
+    journey.check("Co-auteur retiré")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Fabien Formateur ne peut plus modifier la formation."
+    )
+    expect(authors).not_to_contain_text("Fabien Formateur")
+    page.get_by_label(re.compile("^Adresse électronique du compte à ajouter")).fill(
+        "formateur@demo.example.org"
+    )
+    page.get_by_role("button", name="Ajouter aux autrices et auteurs").click()
+    journey.check("Co-auteur ajouté")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Fabien Formateur figure maintenant parmi les autrices et auteurs"
+    )
+    expect(authors).to_contain_text("Co-auteur ou co-autrice")

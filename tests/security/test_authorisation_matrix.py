@@ -11,7 +11,8 @@ object of that world, owned by L or T where ownership applies: « other-learner 
 L's objects' URLs, « other-trainer » T2 calling T's.
 
 Outcomes: a status code (`302` is a redirection elsewhere than the log-in page); `login`, a
-redirection to /connexion?next=…; `ok`, allowed: any status below 500 but 401, 403 and 404, and
+redirection to /connexion (with ?next= the page to come back to: the page asked for, or for a
+POST the page of the form, which these requests do not name); `ok`, allowed: any status below 500 but 401, 403 and 404, and
 no redirection to the log-in page (POSTs and forms whose answer depends on what is sent); `-`,
 not requested, with the reason at the end of the row. POSTs carry the caller's own CSRF token
 and nothing else: a refused caller is turned away before anything changes, and `ok` is only
@@ -93,10 +94,12 @@ admin.retire_profession             POST    login      403      403            4
 admin.retire_territory              POST    login      403      403            403      403            403      -      # would retire it (tests/admin/test_reference_data.py)
 admin.territory                     GET     login      403      403            403      403            403      200
 admin.territory                     POST    login      403      403            403      403            403      ok
+authoring.add_author                POST    login      403      403            403      403            403      ok
 authoring.add_file                  POST    login      403      403            ok       403            403      ok
 authoring.add_image                 POST    login      403      403            ok       403            403      ok
 authoring.add_module                POST    login      403      403            ok       403            403      ok
 authoring.add_step                  POST    login      403      403            ok       403            403      ok
+authoring.authors_page              GET     login      403      403            200      403            403      200
 authoring.course_settings           GET     login      403      403            200      403            403      200
 authoring.course_settings           POST    login      403      403            ok       403            403      ok
 authoring.courses                   GET     login      403      403            200      200            403      200
@@ -126,6 +129,7 @@ authoring.publish                   GET     login      403      403            2
 authoring.publish                   POST    login      403      403            ok       403            403      ok
 authoring.quiz_editor               GET     login      403      403            200      403            403      200
 authoring.quiz_editor               POST    login      403      403            ok       403            403      ok
+authoring.remove_author             POST    login      403      403            403      403            403      ok
 authoring.rename_in_plan            POST    login      403      403            ok       403            403      ok
 authoring.review_notes              GET     login      403      403            200      403            403      200
 authoring.version_changes           GET     login      403      403            200      403            403      200
@@ -137,6 +141,7 @@ certificates.admin_detail           GET     login      403      403            4
 certificates.admin_list             GET     login      403      403            403      403            403      200
 certificates.admin_revoke           GET     login      403      403            403      403            403      200
 certificates.admin_revoke           POST    login      403      403            403      403            403      ok
+certificates.certificate_pem        GET     200        200      200            200      200            200      200
 certificates.jwks                   GET     200        200      200            200      200            200      200
 certificates.open_badge             GET     login      200      404            200      404            404      200    # T trains L in a session of the course
 certificates.pdf                    GET     login      200      404            200      404            404      200    # T trains L in a session of the course
@@ -382,11 +387,7 @@ def urls_of(world: World, rule) -> list[str]:
 
 def is_login_redirect(response) -> bool:
     location = urlsplit(response.headers.get("Location", ""))
-    return (
-        response.status_code in (301, 302, 303, 307, 308)
-        and location.path == "/connexion"
-        and location.query.startswith("next=")
-    )
+    return response.status_code in (301, 302, 303, 307, 308) and location.path == "/connexion"
 
 
 def matches(expected: str, response) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from training.accounts.models import Role, User
+from training.accounts.services import find_user_by_email
 from training.audit.services import record_event
 from training.authoring.models import CourseAuthor
 from training.content.models import Course
@@ -105,6 +106,29 @@ def add_co_author(
         owner=author.is_owner,
     )
     return author
+
+
+def add_co_author_by_email(course: Course, email: str, by_admin: User) -> CourseAuthor:
+    """Make the trainer whose account has the address `email` a co-author of `course`, as the
+    admins' page does it: unlike `add_co_author`, adding someone who is already an author is
+    refused, so that the admin learns nothing was changed.
+
+    Raises AuthorError, with a message in French, if `by_admin` is not an admin (checked before
+    anything is looked up), if no account has that address, if its holder is not a trainer or
+    is already an author of `course`.
+    """
+    _require_admin(by_admin)
+    user = find_user_by_email(email)
+    if user is None:
+        raise AuthorError(
+            f"Aucun compte n'a l'adresse « {email} » : la personne doit d'abord créer son compte,"
+            " puis recevoir le rôle de formateur."
+        )
+    if _author(course, user) is not None:
+        raise AuthorError(
+            f"{user.full_name} figure déjà parmi les autrices et auteurs de cette formation."
+        )
+    return add_co_author(course, user, by_admin)
 
 
 def remove_co_author(course: Course, user: User, by_admin: User) -> None:

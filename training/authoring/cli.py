@@ -1,4 +1,5 @@
-"""Authorship from the command line, for an operator (the admins' page for it is to come)."""
+"""Authorship from the command line, for an operator (admins also have a page for it:
+/formateur/formations/<slug>/auteurs)."""
 
 import click
 import sqlalchemy as sa

@@ -16,6 +16,7 @@ from training.authoring import authors, bp, drafts, forms, history, publishing, 
 from training.authoring.models import CourseDraft
 from training.authoring.preview import preview_file
 from training.content import services as content
+from training.content.renderer import CALLOUT_LABELS
 from training.extensions import db
 
 AUTHORS = (Role.TRAINER, Role.ADMIN)
@@ -27,6 +28,34 @@ STARTERS = {
     "- ( ) Une autre réponse\n  > Pourquoi elle ne convient pas.\n",
     "module": "---\ntitle: Nouveau module\n---\nCe que ce module présente.\n",
 }
+
+#: The callouts of the file editor's toolbar and « Aide-mémoire » (docs/format-des-cours.md):
+#: the line that opens each one, the text put inside a new one (selected, to be typed over) and
+#: what the memo says of it.
+CALLOUTS = [
+    {"label": CALLOUT_LABELS[name], "opening": opening, "text": text, "note": note}
+    for name, opening, text, note in [
+        ("a-retenir", "::: a-retenir", "L'essentiel à mémoriser.", ""),
+        (
+            "attention",
+            "::: attention",
+            "L'erreur à ne pas commettre, le risque pour la personne.",
+            "",
+        ),
+        (
+            "cas-pratique",
+            "::: cas-pratique Titre du cas",
+            "La situation, puis la question : que faites-vous ?",
+            "le titre après le nom est facultatif",
+        ),
+        (
+            "a-valider",
+            "::: a-valider",
+            "Le passage que l'expert doit vérifier avant publication.",
+            "note entre formateurs et relecteurs, jamais montrée aux apprenants",
+        ),
+    ]
+]
 
 
 def editable_draft(slug: str) -> CourseDraft:
@@ -165,6 +194,7 @@ def edit_file(slug: str, path: str):
         preview=preview,
         problems=problems,
         delete_form=forms.PathForm(revision=draft.revision, path=path),
+        callouts=CALLOUTS,
     ), status
 
 

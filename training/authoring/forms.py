@@ -3,6 +3,7 @@
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    EmailField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -147,3 +148,18 @@ class NewStepForm(RevisionForm):
     kind = SelectField(
         "Type d'étape", choices=[SelectChoice("lesson", "Leçon"), SelectChoice("quiz", "Quiz")]
     )
+
+
+class CoAuthorForm(FrenchForm):
+    """A trainer made co-author of a course by an admin, named by the address of their account."""
+
+    email = EmailField(
+        "Adresse électronique du compte à ajouter",
+        description="Le compte doit avoir le rôle de formateur. Format attendu : nom@domaine.fr",
+        validators=[InputRequired(), Length(max=254)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class RemoveCoAuthorForm(FrenchForm):
+    user_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
