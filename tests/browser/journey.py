@@ -64,14 +64,22 @@ class Journey:
         return self.page
 
     def check(
-        self, name: str, *, doc_capture: str | None = None, doc_capture_320px: bool = False
+        self,
+        name: str,
+        *,
+        doc_capture: str | None = None,
+        doc_capture_320px: bool = False,
+        screenshot: bool = True,
     ) -> Page:
         """Wait for the page the last action led to, and audit it.
 
         `doc_capture`: when running `make captures`, also copy its screenshot to
         docs/captures/<doc_capture>.png (and, with `doc_capture_320px`, the 320 px one to
-        <doc_capture>-320px.png).
+        <doc_capture>-320px.png). `screenshot=False`: no full-page screenshot of the page as
+        it is (the slowest part for a long lesson); axe-core, the HTML kept for the checker and
+        the reflow views still run, and a failing reflow view is still captured.
         """
+        assert screenshot or not doc_capture, "doc_capture needs the screenshot"
         page = self.page
         try:
             page.wait_for_function(
@@ -89,8 +97,9 @@ class Journey:
 
         violations = run_axe(page, self.audit.axe_undecided)
         assert not violations, format_axe_violations(violations, where)
-        screenshot = self.audit.capture_path(self.name, index, name)
-        page.screenshot(path=screenshot, full_page=True)
+        capture = self.audit.capture_path(self.name, index, name)
+        if screenshot:
+            page.screenshot(path=capture, full_page=True)
 
         url, html = self._document_source(name)
         self.audit.keep_source(self.name, index, name, url, html)
@@ -109,7 +118,7 @@ class Journey:
             page.set_viewport_size(self.viewport)
 
         if doc_capture:
-            self.audit.publish_capture(screenshot, doc_capture)
+            self.audit.publish_capture(capture, doc_capture)
         page.evaluate(f"() => {{ window.{CHECKED_FLAG} = true; }}")
         self.checked.append(page.url)
         return page

@@ -129,6 +129,12 @@ class LiveServer:
             rows = database.execute("SELECT id FROM quiz_choices WHERE NOT is_correct")
             return {str(choice_id) for (choice_id,) in rows}
 
+    def right_choice_ids(self) -> set[str]:
+        """Every right choice of every quiz, for a journey where someone must pass one."""
+        with closing(sqlite3.connect(self.workdir / "training.sqlite3")) as database:
+            rows = database.execute("SELECT id FROM quiz_choices WHERE is_correct")
+            return {str(choice_id) for (choice_id,) in rows}
+
     def log_tail(self, lines: int = 40) -> str:
         if not self.log_path.exists():
             return "(no server log)"

@@ -118,3 +118,16 @@ def answer_wrongly(page: Page, wrong_choice_ids: set[str]) -> None:
             if box.get_attribute("value") in wrong_choice_ids
         )
         page.locator(f"label[for='{box.get_attribute('id')}']").click()
+
+
+def answer_rightly(page: Page, right_choice_ids: set[str]) -> None:
+    """Tick every right choice of every question of the quiz on the page (on the labels)."""
+    for question in page.get_by_role("main").locator("form fieldset").all():
+        boxes = [
+            box
+            for box in question.locator("input").all()
+            if box.get_attribute("value") in right_choice_ids
+        ]
+        assert boxes, "a question without a right choice"
+        for box in boxes:
+            page.locator(f"label[for='{box.get_attribute('id')}']").click()

@@ -1,0 +1,103 @@
+"""Every step of every catalogue course, visited once and audited: content (a table, a long
+list, a heading skipped in a lesson) can never bring an accessibility violation back unseen.
+
+A new learner enrols in each course of `courses/` (the one `flask demo` imports), the common
+core first: the tracks require it, so she completes it as a learner does (« J'ai terminé cette
+étape », quizzes passed); in the tracks, « Étape suivante » takes her from step to step, and a
+quiz's page is checked without starting it. Lessons are long: their full-page screenshot is
+skipped (`screenshot=False`), axe-core, the HTML checker and the reflow views still run.
+"""
+
+from playwright.sync_api import Page, expect
+
+from training.content.parsed import ParsedCourse
+from training.content.parser import parse_course
+
+from .live_server import PROJECT_ROOT
+from .steps import answer_rightly, confirm_email, log_in, new_email, sign_up
+
+CATALOGUE = PROJECT_ROOT / "courses"
+
+
+def catalogue_courses() -> list[ParsedCourse]:
+    """The courses of the catalogue, each after the courses it requires."""
+    courses: dict[str, ParsedCourse] = {}
+    for folder in sorted(path for path in CATALOGUE.iterdir() if (path / "course.md").is_file()):
+        course = parse_course(folder)
+        courses[course.slug] = course
+    ordered: list[ParsedCourse] = []
+
+    def add(slug: str) -> None:
+        if slug in courses and courses[slug] not in ordered:
+            for prerequisite in courses[slug].prerequisites:
+                add(prerequisite)
+            ordered.append(courses[slug])
+
+    for slug in courses:
+        add(slug)
+    return ordered
+
+
+def test_learner_visits_every_step_of_every_catalogue_course(journey, mailbox, live_site):
+    courses = catalogue_courses()
+    assert len(courses) >= 7, [course.slug for course in courses]
+    required = {slug for course in courses for slug in course.prerequisites}
+    right_choices = live_site.right_choice_ids()
+
+    page = journey.start()
+    email = new_email("Camille")
+    sign_up(journey, email=email, full_name="Camille Roux")
+    confirm_email(journey, mailbox, email)
+    log_in(journey, email)
+    for course in courses:
+        page.get_by_role("navigation", name="Menu principal").get_by_role(
+            "link", name="Formations"
+        ).click()
+        journey.check(f"{course.slug} — catalogue", screenshot=False)
+        page.get_by_role("main").get_by_role("link", name=course.title, exact=True).click()
+        journey.check(f"{course.slug} — fiche de la formation", screenshot=False)
+        page.get_by_role("button", name="S'inscrire").click()
+        visit_every_step(journey, course, complete=course.slug in required, right=right_choices)
+
+
+def visit_every_step(journey, course: ParsedCourse, *, complete: bool, right: set[str]) -> None:
+    """From the first step (just enrolled), every step once, in order; `complete`: mark lessons
+    done and pass quizzes, as a learner does, so that the courses requiring it open."""
+    page = journey.page
+    steps = [step for module in course.modules for step in module.steps]
+    for position, step in enumerate(steps, start=1):
+        name = f"{course.slug} — {step.key}"
+        journey.check(name, screenshot=False)
+        expect(page.get_by_role("heading", level=1)).to_have_text(step.title)
+        expect(page.get_by_text(f"Étape {position} sur {len(steps)}")).to_be_visible()
+        last = position == len(steps)
+        if complete and step.kind == "quiz":
+            pass_quiz(journey, name, right)
+            if last:
+                break
+            page.get_by_role("link", name="Continuer la formation").click()
+        elif complete:
+            page.get_by_role("button", name="J'ai terminé cette étape").click()
+            if last:
+                journey.check(f"{course.slug} — formation terminée", screenshot=False)
+                expect(page.get_by_role("status")).to_contain_text("vous avez terminé")
+        elif not last:
+            next_link(page).click()
+    if not complete:
+        expect(next_link(page)).to_have_count(0)
+
+
+def next_link(page: Page):
+    return page.get_by_role("navigation", name="Étapes précédente et suivante").get_by_role(
+        "link", name="Étape suivante"
+    )
+
+
+def pass_quiz(journey, name: str, right: set[str]) -> None:
+    page = journey.page
+    page.get_by_role("button", name="Commencer le quiz").click()
+    journey.check(f"{name} — questions", screenshot=False)
+    answer_rightly(page, right)
+    page.get_by_role("button", name="Valider mes réponses").click()
+    journey.check(f"{name} — résultat", screenshot=False)
+    expect(page.locator("#resultat")).to_contain_text("Quiz réussi")
