@@ -1,9 +1,11 @@
-"""`flask certificates keygen`, `public-key` and `verify`, as an operator runs them."""
+"""`flask certificates keygen`, `public-key`, `signing-certificate` and `verify`, as an operator
+runs them."""
 
 import io
 import stat
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader, PdfWriter
 
@@ -138,3 +140,27 @@ def test_verify_refuses_a_file_that_is_no_certificate(app, key_path, tmp_path):
     result = run(app, "verify", str(path))
     assert result.exit_code == 1
     assert "n’est pas un PDF lisible" in result.stderr
+
+
+def test_signing_certificate_prints_the_x509_certificate_of_the_key(app, key_path):
+    run(app, "keygen")
+    result = run(app, "signing-certificate")
+    assert result.exit_code == 0, result.stderr
+    certificate = x509.load_pem_x509_certificate(result.stdout.encode())
+    assert certificate.public_key() == signing.load_private_key(key_path).public_key()
+    assert "Miprof" in certificate.subject.rfc4514_string()
+
+
+def test_verify_says_the_whole_file_is_covered(app, signed_certificate):
+    result = run(app, "verify", str(signed_certificate))
+    assert "signature de document (PAdES) couvre tous ses octets" in result.stdout
+
+
+def test_verify_refuses_a_byte_changed_on_the_page(app, signed_certificate):
+    pdf = signed_certificate.read_bytes()
+    # A digit of the page's MediaBox: the page is no longer the one signed.
+    position = pdf.index(b"/MediaBox [ 0 0 841") + len(b"/MediaBox [ 0 0 84")
+    signed_certificate.write_bytes(pdf[:position] + b"2" + pdf[position + 1 :])
+    result = run(app, "verify", str(signed_certificate))
+    assert result.exit_code == 1
+    assert "au moins un octet a été modifié" in result.stderr

@@ -1,12 +1,15 @@
 """Who may download a certificate, what the files are, and checking them with the published key."""
 
+import io
 import json
 from datetime import UTC, datetime
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from joserfc import jws
 from joserfc.jwk import JWKRegistry, KeySet
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from tests.certificates.conftest import change_certificate, expire
 from training.accounts.models import Role
@@ -137,6 +140,17 @@ def test_the_well_known_key_verifies_the_pdf_and_the_badge(app, certified):
     assert open_badges.verify_credential(
         token, JWKRegistry.import_key(jwk).get_op_key("verify"), now=datetime.now(UTC)
     )
+
+
+def test_the_well_known_certificate_is_the_one_that_signs_the_pdf(app, certified):
+    response = app.test_client().get("/.well-known/certificate-signing-cert.pem")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/x-pem-file"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    published = x509.load_pem_x509_certificate(response.data)
+    pdf = certified.get(urls_of(certified.code)[0]).data
+    (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    assert signature.signer_cert.dump() == published.public_bytes(serialization.Encoding.DER)
 
 
 def test_the_key_is_read_once_per_process(app, monkeypatch):

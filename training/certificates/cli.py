@@ -1,4 +1,4 @@
-"""`flask certificates …`: the signing key, and checking a certificate PDF offline."""
+"""`flask certificates …`: the signing key and its certificate, and checking a PDF offline."""
 
 from datetime import date
 from pathlib import Path
@@ -51,6 +51,24 @@ def public_key(key_path: Path | None) -> None:
     click.echo(signing.public_key_pem(key.public_key()), nl=False)
 
 
+@bp.cli.command("signing-certificate")
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier de la clé privée (par défaut : CERTIFICATE_SIGNING_KEY_PATH).",
+)
+def signing_certificate(key_path: Path | None) -> None:
+    """Print the X.509 certificate (PEM) of the PDFs' document signature."""
+    from training.certificates.pades import certificate_pem
+
+    try:
+        key = signing.load_private_key(key_path or configured_key_path())
+    except signing.KeyFileError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(certificate_pem(key, current_app.config["CERTIFICATE_ISSUER"]), nl=False)
+
+
 @bp.cli.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -76,6 +94,7 @@ def verify(file: Path, public_key_path: Path | None) -> None:
     click.echo("Attestation authentique")
     for label, value in _described(statements):
         click.echo(f"  {label} : {value}")
+    click.echo("Le fichier est intact : sa signature de document (PAdES) couvre tous ses octets.")
     click.echo(
         "La signature prouve que l’émetteur a délivré cette attestation ; "
         "une révocation éventuelle se consulte sur la page de vérification."

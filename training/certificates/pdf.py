@@ -5,7 +5,8 @@ DejaVu Sans shipped under fonts/ (it has the Vietnamese and Polish letters that 
 own fonts lack). Long names and titles shrink to a floor size, then wrap: no text ever leaves
 the page. The QR code is drawn as vector rectangles from segno's module matrix, sharp at any
 print size. When a signing key is given, the canonical payload and its Ed25519 signature are
-attached as the standard embedded files `certificate.json` and `certificate.sig`.
+attached as the standard embedded files `certificate.json` and `certificate.sig`, and the
+finished file is signed as a whole with a PAdES signature (pades.py) that PDF readers show.
 """
 
 import functools
@@ -27,7 +28,7 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from training.certificates import signing
+from training.certificates import pades, signing
 from training.certificates.data import CertificateData, french_duration
 from training.timeutils import french_date
 
@@ -75,7 +76,8 @@ class TextBlock:
 def render_certificate_pdf(
     data: CertificateData, *, signing_key: Ed25519PrivateKey | None = None
 ) -> bytes:
-    """The certificate's PDF. With a key, it carries its signed payload for offline checks."""
+    """The certificate's PDF. With a key, it carries its signed payload for offline checks,
+    and the whole file is signed (PAdES) after the payload is attached."""
     _register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
@@ -105,7 +107,9 @@ def render_certificate_pdf(
         )
     canvas.showPage()
     canvas.save()
-    return buffer.getvalue()
+    if signing_key is None:
+        return buffer.getvalue()
+    return pades.sign_document(buffer.getvalue(), signing_key, data.issuer)
 
 
 # --- fitting text ---------------------------------------------------------------------------
@@ -432,11 +436,12 @@ def read_signed_payload(pdf: bytes) -> tuple[bytes, bytes]:
 
 
 def verify_certificate_pdf(pdf: bytes, public_key: Ed25519PublicKey) -> dict[str, Any]:
-    """The signed statements of a certificate PDF, once its signature is proved genuine.
+    """The signed statements of a certificate PDF, once both its signatures are proved genuine.
 
-    Also checks that the page shows the signed code and name, which catches a page whose
-    text was edited around the genuine attachments. The person verifying should still read
-    the signed statements: they, not the page, are what the issuer vouches for.
+    In order: the attached statements carry a valid signature; the page shows the signed code
+    and name (the most telling message for a page edited around genuine attachments); and the
+    document signature (PAdES), made with the same key, covers the whole file with nothing
+    added after it, so that no byte of the page, or of anything else, has changed.
     """
     payload, signature = read_signed_payload(pdf)
     statements = signing.verify_signed_payload(payload, signature, public_key)
@@ -447,6 +452,7 @@ def verify_certificate_pdf(pdf: bytes, public_key: Ed25519PublicKey) -> dict[str
                 f"la signature est valide, mais la page n’affiche pas {what} signé : "
                 "le texte de la page a été modifié."
             )
+    pades.verify_document_signature(pdf, public_key)
     return statements
 
 

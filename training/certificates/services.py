@@ -367,5 +367,12 @@ def published_public_key_pem() -> str:
     return signing.public_key_pem(signing_key().public_key())
 
 
+def published_certificate_pem() -> str:
+    """The X.509 certificate that signs the PDFs, named after the configured issuer."""
+    from training.certificates.pades import certificate_pem
+
+    return certificate_pem(signing_key(), current_app.config["CERTIFICATE_ISSUER"])
+
+
 def published_jwks() -> dict:
     return signing.public_jwks(signing_key().public_key(), site_root())

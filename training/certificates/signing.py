@@ -23,6 +23,8 @@ from training.certificates.data import CertificateData
 #: Where the integration serves the public key (PEM) and the key set (JWK), under the site root.
 PUBLIC_KEY_PEM_PATH = "/.well-known/certificate-signing-key.pem"
 JWKS_PATH = "/.well-known/jwks.json"
+#: And the key's self-signed X.509 certificate (PEM), for PDF readers to trust (pades.py).
+CERTIFICATE_PEM_PATH = "/.well-known/certificate-signing-cert.pem"
 #: Bump when the payload's fields change, so verifiers know which reading applies.
 PAYLOAD_FORMAT = 1
 

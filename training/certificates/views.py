@@ -189,6 +189,14 @@ def public_key_pem():
     return _published(make_response(pem, 200, {"Content-Type": "text/plain; charset=utf-8"}))
 
 
+@bp.route(signing.CERTIFICATE_PEM_PATH)
+@public
+def certificate_pem():
+    """The X.509 certificate of the PDFs' document signature, for a PDF reader to trust."""
+    pem = _signed(services.published_certificate_pem)
+    return _published(make_response(pem, 200, {"Content-Type": "application/x-pem-file"}))
+
+
 @bp.route(signing.JWKS_PATH)
 @public
 def jwks():
