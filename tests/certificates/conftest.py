@@ -27,6 +27,19 @@ from training.certificates.services import add_months, paris_today
 from training.extensions import db
 
 SITE = "https://formation.exemple.gouv.fr"
+#: A sample certificate's data (a name with diacritics, as real ones have).
+SAMPLE_DATA = CertificateData(
+    code="TEH-7K3M-9QX2-P4AT",
+    holder_name="Nguyễn Thị Ánh",
+    course_title="Repérer et signaler la traite des êtres humains : le tronc commun",
+    course_slug="tronc-commun",
+    course_version=2,
+    course_minutes=150,
+    completed_on=date(2026, 11, 28),
+    expires_on=date(2028, 11, 28),
+    issuer="Miprof — ENM",
+    verification_url=f"{SITE}/verifier/TEH-7K3M-9QX2-P4AT",
+)
 
 
 @pytest.fixture
@@ -34,19 +47,7 @@ def make_data():
     """A sample certificate's data, any field replaced: `make_data(holder_name=…)`."""
 
     def make(**changes) -> CertificateData:
-        data = CertificateData(
-            code="TEH-7K3M-9QX2-P4AT",
-            holder_name="Nguyễn Thị Ánh",
-            course_title="Repérer et signaler la traite des êtres humains : le tronc commun",
-            course_slug="tronc-commun",
-            course_version=2,
-            course_minutes=150,
-            completed_on=date(2026, 11, 28),
-            expires_on=date(2028, 11, 28),
-            issuer="Miprof — ENM",
-            verification_url=f"{SITE}/verifier/TEH-7K3M-9QX2-P4AT",
-        )
-        return dataclasses.replace(data, **changes)
+        return dataclasses.replace(SAMPLE_DATA, **changes)
 
     return make
 

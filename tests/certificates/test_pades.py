@@ -4,7 +4,6 @@ import dataclasses
 import io
 import re
 import subprocess
-from datetime import date
 
 import pytest
 from cryptography import x509
@@ -16,23 +15,11 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import FreeText
 
-from tests.certificates.conftest import SITE, needs_tools
+from tests.certificates.conftest import SAMPLE_DATA, needs_tools
 from training.certificates import pades, signing
-from training.certificates.data import CertificateData
 from training.certificates.pdf import render_certificate_pdf, verify_certificate_pdf
 
-DATA = CertificateData(
-    code="TEH-7K3M-9QX2-P4AT",
-    holder_name="Nguyễn Thị Ánh",
-    course_title="Repérer et signaler la traite des êtres humains : le tronc commun",
-    course_slug="tronc-commun",
-    course_version=2,
-    course_minutes=150,
-    completed_on=date(2026, 11, 28),
-    expires_on=date(2028, 11, 28),
-    issuer="Miprof — ENM",
-    verification_url=f"{SITE}/verifier/TEH-7K3M-9QX2-P4AT",
-)
+DATA = SAMPLE_DATA
 
 
 @pytest.fixture(scope="module")
