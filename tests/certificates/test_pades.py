@@ -1,16 +1,18 @@
 """The PDF's document signature (PAdES): read back by pyHanko and poppler, and any byte changed."""
 
+import asyncio
 import dataclasses
 import io
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+from pyhanko.sign.validation import SignatureCoverageLevel, async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import FreeText
@@ -49,12 +51,29 @@ def test_the_whole_file_carries_one_intact_pades_signature_of_the_platform(pdf, 
     assert platform.dump() == pades.signing_certificate(key, DATA.issuer).public_bytes(
         serialization.Encoding.DER
     )
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[platform]))
+    status = pades.run_coroutine(
+        async_validate_pdf_signature(signature, ValidationContext(trust_roots=[platform]))
+    )
     assert status.intact
     assert status.valid
     assert status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     assert status.signing_cert.subject.human_friendly.startswith("Common Name: Miprof — ENM")
+
+
+def test_signing_and_checking_work_in_a_thread_that_runs_an_event_loop(key):
+    """pyHanko's own synchronous calls fail there (an asynchronous server, a process that drives
+    a browser): asyncio.run cannot nest."""
+
+    async def sign_and_check() -> dict:
+        signed = render_certificate_pdf(DATA, signing_key=key)
+        return verify_certificate_pdf(signed, key.public_key())
+
+    # In a thread of its own: this one may already run the browser tests' loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        statements = pool.submit(asyncio.run, sign_and_check()).result()
+
+    assert statements["code"] == DATA.code
 
 
 def test_the_statements_and_the_page_are_kept_under_the_signature(pdf, key):

@@ -12,11 +12,15 @@ request time (the key's folder may be read-only). What binds a file to the platf
 verification is the key, as for the attached statements: the certificate is only its wrapping.
 """
 
+import asyncio
 import datetime
 import functools
 import hashlib
 import io
 import logging
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import parser as asn1_parser
@@ -33,12 +37,14 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
     SignatureCoverageLevel,
-    validate_pdf_signature,
+    async_validate_pdf_signature,
 )
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from training.certificates.signing import SignatureError
+
+T = TypeVar("T")
 
 #: The PDF signature field's name, as readers list it.
 FIELD_NAME = "Signature-plateforme"
@@ -137,11 +143,26 @@ def sign_document(pdf: bytes, private_key: Ed25519PrivateKey, issuer: str) -> by
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     # A fixed reservation spares pyHanko a trial signature to measure it (half the time).
     # The signature value is about 1 KiB, plus three times the issuer's name.
-    return (
-        signers.PdfSigner(metadata, signer=signer)
-        .sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES_RESERVED)
-        .getvalue()
-    )
+    return run_coroutine(
+        signers.PdfSigner(metadata, signer=signer).async_sign_pdf(
+            writer, bytes_reserved=SIGNATURE_BYTES_RESERVED
+        )
+    ).getvalue()
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run one of pyHanko's coroutines to its end and return its result.
+
+    pyHanko's synchronous functions call asyncio.run, which cannot start in a thread that
+    already runs an event loop (an asynchronous server, or a test process driving a browser):
+    there, the coroutine runs in a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 # --- checking -------------------------------------------------------------------------------
@@ -194,8 +215,10 @@ def verify_document_signature(pdf: bytes, public_key: Ed25519PublicKey) -> None:
             "la valeur de la signature du document a été modifiée : le fichier a été modifié."
         )
     try:
-        status = validate_pdf_signature(
-            signature, ValidationContext(trust_roots=[signer_certificate])
+        status = run_coroutine(
+            async_validate_pdf_signature(
+                signature, ValidationContext(trust_roots=[signer_certificate])
+            )
         )
     except Exception as error:  # noqa: BLE001 - a malformed signature is a failed one
         logger.info("PDF signature could not be validated: %r", error)
