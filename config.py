@@ -101,6 +101,12 @@ class Config:
     #: says why not per account alone: anyone could lock its owner out).
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+    #: Wrong second-factor codes per account (only someone who has the password gets that far,
+    #: so counting per account locks out nobody but them): with three six-digit codes valid at
+    #: a time, 20 guesses a day give about one chance in 16,000 a day (ASVS V2.2.1).
+    TWO_FACTOR_LIMIT = os.environ.get("TWO_FACTOR_LIMIT", "5 per 5 minutes;20 per day")
+    #: Time between the right password and the code, after which the log-in starts again.
+    TWO_FACTOR_PENDING_SECONDS = 300
     SENSITIVE_FORM_LIMIT = os.environ.get("SENSITIVE_FORM_LIMIT", "10 per hour")
     #: Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

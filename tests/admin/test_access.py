@@ -32,6 +32,7 @@ ROUTES = [
     ("POST", "/admin/comptes/{user}/desactivation", ADMIN_BUTTON),
     ("POST", "/admin/comptes/{user}/reactivation", ADMIN_BUTTON),
     ("POST", "/admin/comptes/{user}/confirmation", ADMIN_BUTTON),
+    ("POST", "/admin/comptes/{user}/double-authentification", ADMIN_BUTTON),
     ("GET", "/admin/referentiels", ADMIN_GET),
     ("GET", "/admin/territoires/nouveau", ADMIN_GET),
     ("POST", "/admin/territoires/nouveau", ADMIN_EMPTY_FORM),

@@ -3,11 +3,14 @@ a course page before the address is confirmed."""
 
 import re
 
+import pyotp
 from playwright.sync_api import expect
 
 from .steps import (
+    PASSWORD,
     confirm_email,
     fill_sign_up_form,
+    header_link,
     log_in,
     log_out,
     new_email,
@@ -109,6 +112,55 @@ def test_visitor_signs_up_logs_out_logs_in_and_edits_profile(journey, mailbox, n
 
     log_out(journey)
     expect(page.get_by_role("banner").get_by_role("link", name="Se connecter")).to_be_visible()
+
+
+def test_learner_turns_on_two_factor_then_logs_in_with_a_recovery_code(journey, mailbox):
+    """The learner adds the key to an application (here: pyotp, reading the key typed by hand
+    as a person without a camera would), keeps the recovery codes, then uses one to log in."""
+    page = journey.start()
+    email = new_email("Nadia")
+    sign_up(journey, email=email, full_name="Nadia Benali")
+    confirm_email(journey, mailbox, email)
+    log_in(journey, email)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mon compte"
+    ).click()
+    journey.check("Mon compte", screenshot=False)
+    page.get_by_role("link", name="Double authentification").click()
+    journey.check("Activer la double authentification")
+    expect(page.get_by_role("img", name="QR code à scanner")).to_be_visible()
+    key = page.locator("code.secret-key").inner_text().replace(" ", "")
+
+    page.get_by_label("Code à 6 chiffres affiché par l'application").fill("000000")
+    page.get_by_role("button", name="Activer la double authentification").click()
+    journey.check("Activation refusée", screenshot=False)
+    expect(page.get_by_role("alert")).to_contain_text("ne correspond pas à la clé affichée")
+    page.get_by_label("Code à 6 chiffres affiché par l'application").fill(pyotp.TOTP(key).now())
+    page.get_by_role("button", name="Activer la double authentification").click()
+    journey.check("Codes de secours")
+    codes = page.get_by_role("list", name="Codes de secours").locator("code").all_inner_texts()
+    assert len(codes) == 10
+    page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
+    journey.check("Accueil", screenshot=False)
+
+    log_out(journey)
+    header_link(page, "Se connecter").click()
+    journey.check("Connexion", screenshot=False)
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    journey.check("Code de vérification")
+    page.get_by_label("Code de vérification").fill(codes[0])
+    page.get_by_role("button", name="Valider le code").click()
+    journey.check("Connecté avec un code de secours", screenshot=False)
+    expect(page.get_by_role("status")).to_contain_text("Connexion réussie")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mon compte"
+    ).click()
+    journey.check("Mon compte", screenshot=False)
+    page.get_by_role("link", name="Double authentification").click()
+    journey.check("Double authentification activée", screenshot=False)
+    expect(page.get_by_text("Il vous reste 9 codes de secours")).to_be_visible()
 
 
 def test_learner_resets_a_forgotten_password_then_changes_it(journey, mailbox):

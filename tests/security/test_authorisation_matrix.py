@@ -75,6 +75,12 @@ accounts.profile                    POST    login      ok       ok             o
 accounts.resend_confirmation        POST    login      ok       ok             ok       ok             ok       ok
 accounts.reset_password             GET     400        400      400            400      400            400      400    # an invalid link, for everyone
 accounts.reset_password             POST    400        400      400            400      400            400      400    # an invalid link, for everyone
+accounts.second_factor              GET     login      302      302            302      302            302      302    # no password typed just before: back to the log-in, or home
+accounts.second_factor              POST    login      302      302            302      302            302      302
+accounts.two_factor_settings        GET     login      200      200            200      200            200      200
+accounts.two_factor_settings        POST    login      ok       ok             ok       ok             ok       ok
+accounts.renew_recovery_codes       POST    login      ok       ok             ok       ok             ok       ok     # no code typed: refused with its message
+accounts.turn_off_two_factor        POST    login      ok       ok             403      403            403      403    # learners: no code typed, refused with its message; staff cannot turn it off
 accounts.signup                     GET     200        302      302            302      302            302      302
 accounts.signup                     POST    ok         ok       ok             ok       ok             ok       ok
 admin.account                       GET     login      403      403            403      403            403      200
@@ -90,6 +96,7 @@ admin.reactivate_profession         POST    login      403      403            4
 admin.reactivate_territory          POST    login      403      403            403      403            403      ok
 admin.reference_data                GET     login      403      403            403      403            403      200
 admin.resend_confirmation           POST    login      403      403            403      403            403      ok
+admin.reset_two_factor              POST    login      403      403            403      403            403      -      # would end L's sessions (tests/accounts/test_two_factor.py)
 admin.retire_profession             POST    login      403      403            403      403            403      -      # would retire it (tests/admin/test_reference_data.py)
 admin.retire_territory              POST    login      403      403            403      403            403      -      # would retire it (tests/admin/test_reference_data.py)
 admin.territory                     GET     login      403      403            403      403            403      200

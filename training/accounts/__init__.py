@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__, cli_group="users")
 
-from training.accounts import cli, session_views, views  # noqa: E402, F401
+from training.accounts import cli, session_views, two_factor_views, views  # noqa: E402, F401

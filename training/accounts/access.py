@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
+from training.accounts import two_factor
 from training.accounts.models import Role, User
 
 View = TypeVar("View", bound=Callable)
@@ -91,9 +92,26 @@ def enforce_access():
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=_return_after_log_in()))
+    if request.endpoint not in SECOND_FACTOR_ENROLMENT and _must_enrol_second_factor():
+        flash(
+            "Votre rôle donne accès aux données d'autres personnes : activez la double "
+            "authentification pour continuer.",
+            "warning",
+        )
+        return redirect(url_for("accounts.two_factor_settings"))
     if rule.roles and not current_user.has_role(*rule.roles):
         abort(403)
     return None
+
+
+#: What a member of staff without a second factor may still open: enrolling, logging out.
+SECOND_FACTOR_ENROLMENT = frozenset({"accounts.two_factor_settings", "accounts.logout"})
+
+
+def _must_enrol_second_factor() -> bool:
+    """Staff log in with a second factor: one who has none yet (new in the role, or reset by
+    an admin) enrols before anything behind the log-in (accounts.two_factor)."""
+    return two_factor.is_required(current_user) and not two_factor.is_enabled(current_user)
 
 
 def _return_after_log_in() -> str | None:

@@ -3,8 +3,9 @@
 import click
 import sqlalchemy as sa
 
-from training.accounts import bp, login_sessions, services
+from training.accounts import bp, login_sessions, services, two_factor
 from training.accounts.models import Profession, Role, Territory
+from training.audit.services import record_event
 from training.extensions import db
 from training.timeutils import utcnow
 
@@ -34,6 +35,25 @@ def create_admin(email: str, name: str, password: str) -> None:
         services.change_role(None, user, Role.ADMIN)
         click.echo(f"{user.email} est maintenant administrateur.")
     db.session.commit()
+
+
+@bp.cli.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor(email: str) -> None:
+    """Forget an account's second factor (lost phone and recovery codes, when no other
+    administrator can do it from the site): it enrols again at its next log-in."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"Aucun compte n'a l'adresse {email}.")
+    two_factor.turn_off(user, None)
+    login_sessions.lock_sessions_of(user)
+    login_sessions.end_all_sessions(user)
+    record_event(None, "user.two_factor_disabled", "user", user.id, source="commande")
+    db.session.commit()
+    click.echo(
+        f"Double authentification de {user.email} réinitialisée : elle sera de nouveau "
+        "activée à la prochaine connexion."
+    )
 
 
 @bp.cli.command("purge-sessions")

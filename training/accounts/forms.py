@@ -150,3 +150,28 @@ class ProfileForm(ReferenceChoicesMixin, FrenchForm):
 
 class EmptyForm(FrenchForm):
     """A form with only its CSRF token, for POST buttons (log out, resend a link)."""
+
+
+class SecondFactorForm(FrenchForm):
+    """The second step of a log-in: the application's code, or a recovery code."""
+
+    code = StringField(
+        "Code de vérification",
+        validators=[InputRequired(REQUIRED), Length(max=40)],
+        description=(
+            "Les 6 chiffres affichés par votre application d'authentification, "
+            "ou l'un de vos codes de secours (format : ABCDE-FGHJK)."
+        ),
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
+    )
+
+
+class EnrolmentCodeForm(FrenchForm):
+    """Turning the second factor on: the code the application shows once the key is added."""
+
+    code = StringField(
+        "Code à 6 chiffres affiché par l'application",
+        validators=[InputRequired(REQUIRED), Length(max=40)],
+        description="Format attendu : 6 chiffres, par exemple 123456.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )

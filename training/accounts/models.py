@@ -112,6 +112,13 @@ class User(UserMixin, db.Model):
     #: When the retention purge warned that the inactive account would be erased; a log-in
     #: after it keeps the account.
     inactivity_warned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: The TOTP secret (accounts.two_factor), encrypted with a key derived from SECRET_KEY so
+    #: that a copy of the database alone does not give the second factor; set when enrolment
+    #: starts, in use once `two_factor_enabled_at` is set.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
+    two_factor_enabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: The TOTP time step of the last code accepted: a code is never accepted twice.
+    totp_last_counter: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     profession: Mapped[Profession] = relationship(lazy="joined")
     territory: Mapped[Territory] = relationship(lazy="joined")
@@ -178,3 +185,18 @@ class UserSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<UserSession {self.id} of user {self.user_id}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use recovery code of the second factor, for a lost phone: only its SHA-256 is
+    kept (the code is shown once, when the codes are made)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} of user {self.user_id}>"

@@ -2,7 +2,7 @@
 before each view, and the page « Mes sessions actives » (accounts.login_sessions does the work)."""
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from training.accounts import bp, login_sessions
 from training.accounts.access import login_required
@@ -41,6 +41,18 @@ def resume_login_session() -> None:
         logout_user()
         if resumed.expired:
             flash(EXPIRED_MESSAGE, "info")
+
+
+def start_session(user: User, *, log_in: bool = True) -> None:
+    """Open a login session on this device (a row in user_sessions, whose secret the cookie
+    keeps), recorded in the audit log as a log-in unless `log_in` is False; the caller commits.
+    Whatever the anonymous session held is dropped, so a planted session cannot become this
+    user's."""
+    session.clear()
+    open_session = login_sessions.log_in if log_in else login_sessions.open_session
+    open_session(user, request.user_agent.string)
+    login_user(user)
+    session.permanent = True
 
 
 def signed_out_elsewhere():

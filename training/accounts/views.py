@@ -2,9 +2,9 @@
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from training.accounts import bp, login_sessions, services
+from training.accounts import bp, login_sessions, services, two_factor
 from training.accounts.access import is_safe_next, login_required, public
 from training.accounts.forms import (
     ChangePasswordForm,
@@ -17,8 +17,9 @@ from training.accounts.forms import (
 )
 from training.accounts.mails import send_confirmation_link
 from training.accounts.models import Profession, Territory, User
-from training.accounts.session_views import signed_out_elsewhere
+from training.accounts.session_views import signed_out_elsewhere, start_session
 from training.accounts.tokens import InvalidTokenError, read_signup_invitation
+from training.accounts.two_factor_views import ask_second_factor
 from training.errors import render_error, too_many_attempts_message
 from training.extensions import db, limiter
 from training.mailer import send_email
@@ -86,7 +87,7 @@ def signup():
             form.password.errors.append(str(error))
         else:
             if created and invitation and services.confirm_invited_email(user, invitation["email"]):
-                _start_session(user)
+                start_session(user)
                 db.session.commit()
                 flash("Votre compte est créé et votre adresse électronique confirmée.", "success")
                 next_url = invitation.get("next")
@@ -131,18 +132,6 @@ def _invited_fields(invitation: dict | None) -> dict | None:
     return {name: invitation.get(name) for name in fields}
 
 
-def _start_session(user: User, *, log_in: bool = True) -> None:
-    """Open a login session on this device (a row in user_sessions, whose secret the cookie
-    keeps), recorded in the audit log as a log-in unless `log_in` is False; the caller commits.
-    Whatever the anonymous session held is dropped, so a planted session cannot become this
-    user's."""
-    session.clear()
-    open_session = login_sessions.log_in if log_in else login_sessions.open_session
-    open_session(user, request.user_agent.string)
-    login_user(user)
-    session.permanent = True
-
-
 @bp.route("/connexion", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
@@ -158,7 +147,8 @@ def _start_session(user: User, *, log_in: bool = True) -> None:
 def login():
     """Log in; the same message for an unknown e-mail and a wrong password. A deactivated
     account is told so, after the right password only. Failures are recorded in the audit
-    log too (services.authenticate)."""
+    log too (services.authenticate). An account with a second factor is asked for its code
+    next (two_factor_views.second_factor) before any session opens."""
     next_url = request.args.get("next")
     if current_user.is_authenticated:
         return redirect(next_url if is_safe_next(next_url) else url_for("pages.home"))
@@ -170,8 +160,11 @@ def login():
             db.session.commit()
             form.form_errors.append(str(error))
         else:
+            if user is not None and two_factor.asks_code(user):
+                db.session.commit()
+                return ask_second_factor(user, next_url)
             if user is not None:
-                _start_session(user)
+                start_session(user)
                 db.session.commit()
                 flash(f"Connexion réussie. Bonjour {user.full_name} !", "success")
                 return redirect(next_url if is_safe_next(next_url) else url_for("pages.home"))
@@ -332,7 +325,7 @@ def change_password():
         except services.AccountError as error:
             form.current_password.errors.append(str(error))
         else:
-            _start_session(current_user._get_current_object(), log_in=False)
+            start_session(current_user._get_current_object(), log_in=False)
             db.session.commit()
             send_email(
                 current_user.email,

@@ -3,7 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from training.accounts import services
+from training.accounts import login_sessions, services, two_factor
 from training.accounts.access import roles_required
 from training.accounts.forms import EmptyForm
 from training.accounts.mails import send_confirmation_link
@@ -87,6 +87,26 @@ def deactivate_account(user_id: int):
             "Ses formations et ses attestations sont conservées.",
             "success",
         )
+    return redirect(url_for("admin.account", user_id=user.id))
+
+
+@bp.route("/comptes/<int:user_id>/double-authentification", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reset_two_factor(user_id: int):
+    """Forget someone's second factor (lost phone and recovery codes): they enrol again after
+    their password at the next log-in. Not one's own: another admin does it."""
+    user = _posted_account(user_id)
+    if user.id == current_user.id:
+        abort(403)
+    two_factor.turn_off(user, current_user)
+    login_sessions.lock_sessions_of(user)
+    login_sessions.end_all_sessions(user)
+    db.session.commit()
+    flash(
+        f"La double authentification de {user.full_name} est réinitialisée : "
+        "elle l'activera de nouveau à sa prochaine connexion.",
+        "success",
+    )
     return redirect(url_for("admin.account", user_id=user.id))
 
 

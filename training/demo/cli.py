@@ -6,7 +6,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
-from training.accounts import services
+from training.accounts import services, two_factor
 from training.accounts.models import Profession, Role, Territory
 from training.authoring import authors
 from training.content import services as content
@@ -29,11 +29,20 @@ DEMO_ACCOUNTS = (
 )
 
 
+#: The demo staff accounts' second factor (base32), published like their password: anyone
+#: may add it to an authenticator application, or read the current code with
+#: `flask demo-code`. Development only, as `flask demo` is.
+DEMO_TOTP_SECRET = "TRAITEDEMOFORMATIONENMMIPROFZZZZ"  # noqa: S105
+
+
 def load_demo_accounts() -> list[tuple[str, Role, bool]]:
-    """Create the demo accounts that do not exist yet; returns (email, role, created)."""
+    """Create the demo accounts that do not exist yet, and give the staff accounts their
+    second factor; returns (email, role, created)."""
     result = []
     for email, name, role, profession_code, territory_code in DEMO_ACCOUNTS:
-        if services.find_user_by_email(email) is not None:
+        if (existing := services.find_user_by_email(email)) is not None:
+            if two_factor.is_required(existing) and not two_factor.is_enabled(existing):
+                two_factor.enable_with_secret(existing, DEMO_TOTP_SECRET)
             result.append((email, role, False))
             continue
         user = services.register_user(
@@ -45,6 +54,8 @@ def load_demo_accounts() -> list[tuple[str, Role, bool]]:
             role=role,
         )
         user.email_confirmed_at = utcnow()
+        if two_factor.is_required(user):
+            two_factor.enable_with_secret(user, DEMO_TOTP_SECRET)
         result.append((email, role, True))
     return result
 
@@ -97,6 +108,11 @@ def demo_command() -> None:
     click.echo("Comptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ") :")
     for email, role, created in accounts:
         click.echo(f"  {role.label:<22} {email}{'' if created else ' (déjà présent)'}")
+    click.echo(
+        "Les comptes formateur, Miprof et administrateur demandent ensuite un code : "
+        "`flask demo-code` l'affiche, ou ajoutez la clé "
+        f"{two_factor.display_secret(DEMO_TOTP_SECRET)} à une application d'authentification."
+    )
     lines = load_demo_courses()
     if lines:
         click.echo("Catalogue des cours :")
@@ -121,3 +137,18 @@ def demo_command() -> None:
     if session is not None:
         db.session.commit()
         click.echo(f"Session de démonstration du formateur : « {session.name} ».")
+
+
+@bp.cli.command("demo-code")
+def demo_code_command() -> None:
+    """Print the current second-factor code of the demo staff accounts (development only)."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException(
+            "flask demo-code ne s'exécute qu'avec les réglages de développement "
+            "(APP_ENV=development)."
+        )
+    click.echo(
+        f"Code du moment des comptes de démonstration formateur, Miprof et administrateur : "
+        f"{two_factor.current_code(DEMO_TOTP_SECRET)} (un nouveau toutes les 30 secondes ; "
+        "chacun ne sert qu'une fois par compte)."
+    )

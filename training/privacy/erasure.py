@@ -18,7 +18,7 @@ import secrets
 
 import sqlalchemy as sa
 
-from training.accounts import login_sessions
+from training.accounts import login_sessions, two_factor
 from training.accounts.models import User
 from training.audit.services import record_event
 from training.authoring.models import CourseAuthor
@@ -68,6 +68,7 @@ def erase_account(user: User, *, keep_certificates: bool, actor: User | None) ->
 
     login_sessions.lock_sessions_of(user)
     login_sessions.end_all_sessions(user)
+    two_factor.turn_off(user, None)
     db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(sa.delete(CourseAuthor).where(CourseAuthor.user_id == user.id))
     db.session.execute(

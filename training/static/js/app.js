@@ -8,6 +8,14 @@
     summary.focus();
   }
 
+  // Print buttons are hidden without this script (the browser's own menu prints as well).
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+
   // The file editor's callout toolbar: a button puts the callout's Markdown at the cursor, or
   // around the selected text. Without this script the toolbar stays hidden and the
   // « Aide-mémoire » under the text area gives the same syntax.
