@@ -377,3 +377,28 @@ def test_twenty_simultaneous_uses_of_one_code_open_one_session(app, make_user):
     assert sorted(codes) == [302] + [422] * 19, codes
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 1
+
+
+def test_the_log_in_warns_when_three_recovery_codes_or_fewer_are_left(app, make_user):
+    user = make_user()
+    owner = app.test_client()
+    log_in(owner, user.email)
+    codes = enrol(app, owner, user.id)
+    with app.app_context():
+        account = db.session.get(User, user.id)
+        for code in codes[:7]:
+            assert two_factor.check_code(account, code)
+        db.session.commit()
+
+    client = app.test_client()
+    type_password(client, user.email)
+    type_code(client, codes[7])
+    assert "Il vous reste 2 codes de secours" in client.get("/").get_data(as_text=True)
+
+
+def test_no_warning_without_recovery_codes(app, make_user):
+    """Accounts given a factor without codes (demo staff) are not told they have none left."""
+    user = make_user(role=Role.TRAINER)
+    client = app.test_client()
+    log_in(client, user.email)
+    assert "codes de secours" not in client.get("/").get_data(as_text=True)

@@ -1,5 +1,6 @@
 """Administration journeys: roles, reference data, certificate revocation, audit log."""
 
+import pyotp
 from playwright.sync_api import expect
 
 from .steps import confirm_email, log_in, log_in_as_demo, new_email, sign_up
@@ -42,12 +43,26 @@ def test_admin_changes_a_users_role(new_journey, mailbox):
     admin.check("Journal d'audit")
     expect(page.get_by_role("row").filter(has_text="Alice Administratrice").first).to_be_visible()
 
-    # The teacher sees her new role on her next visit to « Mon compte ».
-    learner.page.get_by_role("navigation", name="Menu principal").get_by_role(
+    # Her next page behind the log-in asks her to turn on the second factor, mandatory for
+    # trainers; then she sees her new role in « Mon compte ».
+    page = learner.page
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mon compte"
+    ).click()
+    learner.check("Double authentification exigée")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activer la double authentification")
+    expect(page.get_by_text("Obligatoire pour votre rôle")).to_be_visible()
+    key = page.locator("code.secret-key").inner_text().replace(" ", "")
+    page.get_by_label("Code à 6 chiffres affiché par l'application").fill(pyotp.TOTP(key).now())
+    page.get_by_role("button", name="Activer la double authentification").click()
+    learner.check("Codes de secours", screenshot=False)
+    page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
+    learner.check("Accueil", screenshot=False)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Mon compte"
     ).click()
     learner.check("Mon compte")
-    expect(learner.page.get_by_text("Rôle : Formateur")).to_be_visible()
+    expect(page.get_by_text("Rôle : Formateur")).to_be_visible()
 
 
 def test_admin_adds_a_territory_and_a_profession(journey):

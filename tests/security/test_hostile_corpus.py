@@ -21,7 +21,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.authoring.test_quiz_editor import form_of
-from tests.conftest import csrf_token, log_in
+from tests.conftest import PASSWORD, csrf_token, log_in
 from tests.hostile import (
     ALL,
     CORE,
@@ -261,6 +261,26 @@ def submit_login(world: World, value: str):
     client = world.app.test_client()
     data = {"email": value, "password": "x", "csrf_token": csrf_token(client, "/connexion")}
     response = check(client.post("/connexion", data=data), value)
+    assert response.status_code == 422
+
+
+def submit_second_factor(world: World, value: str):
+    """The code typed after the password (a trainer's account, which always asks for one)."""
+    client = world.app.test_client()
+    trainer = world.make_user(role=Role.TRAINER)
+    data = {"email": trainer.email, "password": PASSWORD, "csrf_token": csrf_token(client)}
+    assert client.post("/connexion", data=data).location.endswith("/connexion/code")
+    data = {"code": value, "csrf_token": csrf_token(client, "/connexion/code")}
+    response = check(client.post("/connexion/code", data=data), value)
+    assert response.status_code == 422
+
+
+def submit_enrolment_code(world: World, value: str):
+    """The first code typed when a learner turns the second factor on."""
+    client = world.client(Role.LEARNER)
+    url = "/compte/double-authentification"
+    data = {"code": value, "csrf_token": csrf_token(client, url)}
+    response = check(client.post(url, data=data), value)
     assert response.status_code == 422
 
 
@@ -557,6 +577,8 @@ FIELDS = (
     Field("certificate-name", submit_profile_certificate, FEW),
     Field("login-email", submit_login, CORE),
     Field("forgotten-email", submit_forgotten, CORE),
+    Field("second-factor-code", submit_second_factor, CORE),
+    Field("enrolment-code", submit_enrolment_code, FEW),
     Field("admin-search", submit_query(Role.ADMIN, "/admin/comptes?q={q}"), CORE),
     Field("audit-person", submit_query(Role.ADMIN, "/admin/journal?person={q}"), CORE),
     Field("audit-csv-person", submit_query(Role.ADMIN, "/admin/journal.csv?person={q}"), FEW),

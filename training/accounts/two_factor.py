@@ -260,6 +260,18 @@ def recovery_codes_left(user: User) -> int:
     )
 
 
+def recovery_codes_running_low(user: User) -> int | None:
+    """How many recovery codes are left, when three or fewer of those made are (None when
+    none were ever made, as for the demo accounts)."""
+    used, left = db.session.execute(
+        sa.select(
+            sa.func.count(RecoveryCode.used_at),
+            sa.func.count() - sa.func.count(RecoveryCode.used_at),
+        ).where(RecoveryCode.user_id == user.id)
+    ).one()
+    return left if used + left and left <= 3 else None
+
+
 def turn_off(user: User, actor: User | None) -> None:
     """Forget the secret and the recovery codes: by the user (a learner: staff cannot go
     without), or by an admin for someone who lost both phone and codes (they enrol again at

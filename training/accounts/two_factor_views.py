@@ -70,11 +70,11 @@ def second_factor():
     form = SecondFactorForm()
     if form.validate_on_submit():
         if two_factor.check_code(user, form.code.data):
-            left = two_factor.recovery_codes_left(user)
+            left = two_factor.recovery_codes_running_low(user)
             start_session(user)
             db.session.commit()
             flash(f"Connexion réussie. Bonjour {user.full_name} !", "success")
-            if left <= 3:
+            if left is not None:
                 flash(
                     f"Il vous reste {left} code{'s' if left > 1 else ''} de secours : "
                     "renouvelez-les depuis « Mon compte », « Double authentification ».",
