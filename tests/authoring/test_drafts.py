@@ -30,6 +30,7 @@ def test_opening_a_draft_copies_the_exported_files_of_the_newest_version(team):
         "02-verifier/01-quiz.md",
         "02-verifier/module.md",
         "course.md",
+        "fiche-reflexe.md",
     ]
     assert {asset.path: asset.data for asset in draft.assets} == {
         path: image.data for path, image in exported.images.items()

@@ -220,6 +220,7 @@ def test_deleting_a_module_renumbers_the_next_ones_and_their_links(files, tmp_pa
         "02-agir/01-nouvelle-lecon.md",
         "02-agir/module.md",
         "course.md",
+        "fiche-reflexe.md",
     ]
     assert (
         "[Retour au quiz](../01-verifier/01-quiz.md)"

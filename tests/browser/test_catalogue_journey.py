@@ -56,8 +56,17 @@ def test_learner_visits_every_step_of_every_catalogue_course(journey, mailbox, l
         journey.check(f"{course.slug} — catalogue", screenshot=False)
         page.get_by_role("main").get_by_role("link", name=course.title, exact=True).click()
         journey.check(f"{course.slug} — fiche de la formation", screenshot=False)
+        if course.fiche is not None:
+            # The course page links to its fiche réflexe; the learner opens it later, from the
+            # course page's address, so as not to load the course page twice.
+            fiche_link = page.get_by_role("link", name="Fiche réflexe (à imprimer)")
+            fiche_url = journey.base_url + fiche_link.get_attribute("href")
         page.get_by_role("button", name="S'inscrire").click()
         visit_every_step(journey, course, complete=course.slug in required, right=right_choices)
+        if course.fiche is not None:
+            page.goto(fiche_url)
+            journey.check(f"{course.slug} — fiche réflexe", screenshot=False)
+            expect(page.get_by_role("heading", level=1)).to_have_text(course.fiche.title)
 
 
 def visit_every_step(journey, course: ParsedCourse, *, complete: bool, right: set[str]) -> None:

@@ -1,9 +1,11 @@
 """The learner's journey in a real browser: enrol, lessons, a failed then a passed quiz, « Mon
 parcours », the certificate and its public verification page."""
 
+import io
 import re
 
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from .keyboard import assert_focus_visible, is_focused, press, tab_to
 from .steps import confirm_email, log_in, log_in_as_demo, new_email, sign_up
@@ -98,6 +100,32 @@ def test_learner_completes_a_course_and_verifies_the_certificate(journey, mailbo
     for step in ("Les trois éléments de la traite", "À qui signaler", "Les trois éléments"):
         expect(main.get_by_role("link", name=step, exact=True)).to_be_visible()
     expect(main.get_by_role("link", name="Revoir la formation")).to_be_visible()
+
+    # The course's fiche réflexe: a page to print (the sheet alone), and its PDF.
+    main.get_by_role("link", name="Fiche réflexe (à imprimer)").click()
+    journey.check("Fiche réflexe")
+    sheet = page.locator("article.fiche-reflexe")
+    expect(sheet.get_by_role("heading", level=2)).to_have_count(4)
+    page.emulate_media(media="print")
+    expect(page.locator("header.fr-header")).to_be_hidden()
+    expect(page.locator("footer.fr-footer")).to_be_hidden()
+    expect(page.get_by_role("link", name="Revenir à la formation")).to_be_hidden()
+    expect(sheet).to_be_visible()
+    [printed] = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True))).pages
+    assert (round(float(printed.mediabox.width)), round(float(printed.mediabox.height))) == (
+        595,
+        842,
+    )  # one A4 portrait page, whatever the other pages' print settings
+    printed_text = printed.extract_text()
+    assert "Ce qu'il faut noter" in printed_text
+    for screen_only in ("Mon compte", "Revenir à la formation", "Télécharger la fiche"):
+        assert screen_only not in printed_text
+    page.emulate_media(media="screen")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger la fiche réflexe (PDF, 1 page)").click()
+    assert download.value.suggested_filename == "fiche-reflexe-exemple-cours-v1.pdf"
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    expect(page.get_by_role("link", name="Revenir à la formation")).to_be_visible()
 
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Mon parcours"

@@ -176,7 +176,7 @@ HOSTILE = {
     ),
     "too many entries": (
         lambda: zip_of(*[(f"exemple-cours/notes/{n}.txt", b"") for n in range(500)]),
-        "archive refusée : 510 fichiers et dossiers, pour un maximum de 500",
+        "archive refusée : 511 fichiers et dossiers, pour un maximum de 500",
     ),
     "zip bomb": (
         lambda: zip_of(bomb("exemple-cours/images/bombe.svg", 20 * 1024 * 1024)),

@@ -62,6 +62,9 @@ def test_check_reports_step_and_catalogue_problems_in_one_run(app, tmp_path):
         f"{course / 'course.md'}:{course.line_of('course.md', 'audiences:')}: public inconnu"
         " « pompier » (codes connus : autre, enseignant, inspection-travail, magistrat, sante,"
         " securite, travail-social)",
+        "Par cours :",
+        "  copie : 1 erreur, aucun avertissement",
+        "  exemple-cours : 3 erreurs, aucun avertissement",
         "2 cours vérifiés : 4 erreurs, aucun avertissement.",
     ]
 
@@ -74,6 +77,21 @@ def test_warnings_fail_the_check_only_when_strict(app, tmp_path):
     strict = run(app, "check", "--strict", course.path)
     assert strict.exit_code == 1
     assert "1 avertissement" in strict.output
+
+
+def test_check_counts_the_problems_of_each_course_and_warnings_do_not_fail(app, tmp_path):
+    copy_example(tmp_path, "sans-probleme")
+    course = copy_example(tmp_path)
+    course.replace(QUIZ, "  > Oui.\n", "")
+
+    result = run(app, "check", tmp_path)
+
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-2:] == [
+        "  exemple-cours : aucune erreur, 1 avertissement",
+        "2 cours vérifiés : aucune erreur, 1 avertissement.",
+    ]
+    assert "sans-probleme :" not in result.output
 
 
 def test_check_without_a_catalogue_folder_has_nothing_to_do(app, tmp_path, monkeypatch):

@@ -144,6 +144,8 @@ authoring.version_zip               GET     login      403      403            2
 catalog.catalogue                   GET     200        200      200            200      200            200      200
 catalog.course                      GET     200        200      200            200      200            200      200
 catalog.enrol                       POST    login      ok       ok             -        -              -        -      # would enrol the caller (tests/learning); L and L2 are enrolled already
+catalog.fiche                       GET     200        200      200            200      200            200      200
+catalog.fiche_pdf                   GET     200        200      200            200      200            200      200
 certificates.admin_detail           GET     login      403      403            403      403            403      200
 certificates.admin_list             GET     login      403      403            403      403            403      200
 certificates.admin_revoke           GET     login      403      403            403      403            403      200

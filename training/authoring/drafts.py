@@ -26,6 +26,7 @@ from training.authoring import authors
 from training.authoring.models import CourseAuthor, CourseDraft, DraftAsset
 from training.content.archive import MAX_ENTRIES, MAX_UNPACKED_BYTES
 from training.content.exporter import file_text, version_files
+from training.content.fiche import FICHE_FILE
 from training.content.files import IMAGE_TYPES, MAX_FILE_BYTES, check_image, size_problem
 from training.content.models import Course
 from training.content.parsed import ParsedCourse
@@ -42,8 +43,8 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 COURSE_FILE = "course.md"
 MODULE_FILE = "module.md"
 _LAYOUT_HINT = (
-    "un fichier du cours est course.md, ou un fichier .md dans le dossier d'un module (par"
-    " exemple 01-introduction/module.md ou 01-introduction/01-premiere-etape.md)"
+    "un fichier du cours est course.md, fiche-reflexe.md, ou un fichier .md dans le dossier"
+    " d'un module (par exemple 01-introduction/module.md ou 01-introduction/01-premiere-etape.md)"
 )
 
 
@@ -242,11 +243,11 @@ def require_may_edit(user: User, draft: CourseDraft) -> None:
 
 
 def markdown_path(path: str) -> str:
-    """`path` if a Markdown file of a course may be there (course.md, or a .md file in a module
-    folder); else DraftError. What the file is called beyond that (numbering) is the checker's
-    business, reported with the parser's messages."""
+    """`path` if a Markdown file of a course may be there (course.md, the fiche réflexe, or a
+    .md file in a module folder); else DraftError. What the file is called beyond that
+    (numbering) is the checker's business, reported with the parser's messages."""
     parts = path.split("/")
-    if path == COURSE_FILE:
+    if path in (COURSE_FILE, FICHE_FILE):
         return path
     valid = (
         len(parts) == 2

@@ -16,6 +16,7 @@ from training.authoring import authors, bp, drafts, forms, history, publishing, 
 from training.authoring.models import CourseDraft
 from training.authoring.preview import preview_file
 from training.content import services as content
+from training.content.fiche import FICHE_FILE
 from training.content.renderer import CALLOUT_LABELS
 from training.extensions import db
 
@@ -149,13 +150,15 @@ def draft(slug: str):
 
 
 def _tree(draft: CourseDraft) -> list[tuple[str, list[str]]]:
-    """course.md, then each module folder with its files, in the order of their names."""
+    """course.md (and the fiche réflexe), then each module folder with its files, in the order
+    of their names."""
     folders: dict[str, list[str]] = {}
     for path in sorted(draft.files):
         if "/" in path:
             folder = str(PurePosixPath(path).parent)
             folders.setdefault(folder, []).append(path)
-    return [("", [drafts.COURSE_FILE])] + sorted(folders.items())
+    root = [drafts.COURSE_FILE] + [FICHE_FILE] * (FICHE_FILE in draft.files)
+    return [("", root)] + sorted(folders.items())
 
 
 @bp.route("/brouillons/<slug>/fichiers/<path:path>", methods=["GET", "POST"])

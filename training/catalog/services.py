@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from training.accounts.models import User
 from training.catalog.models import Enrolment
@@ -72,8 +72,18 @@ class CourseCard:
         return (100 * self.done_steps) // total if total else 0
 
 
+#: The long texts of a version, that lists of courses never show.
+_VERSION_TEXTS = (
+    CourseVersion.presentation_md,
+    CourseVersion.presentation_html,
+    CourseVersion.fiche_md,
+    CourseVersion.fiche_html,
+)
+
+
 def latest_versions() -> list[CourseVersion]:
-    """The newest published version of every course, in title order."""
+    """The newest published version of every course, in title order, without the texts of
+    its presentation and fiche (loaded on first use): lists and filters show titles."""
     newest = (
         sa.select(CourseVersion.course_id, sa.func.max(CourseVersion.number).label("number"))
         .group_by(CourseVersion.course_id)
@@ -89,7 +99,10 @@ def latest_versions() -> list[CourseVersion]:
                     CourseVersion.number == newest.c.number,
                 ),
             )
-            .options(joinedload(CourseVersion.course))
+            .options(
+                joinedload(CourseVersion.course),
+                *(defer(column) for column in _VERSION_TEXTS),
+            )
             .order_by(CourseVersion.title)
         )
     )
@@ -97,6 +110,23 @@ def latest_versions() -> list[CourseVersion]:
 
 def course_by_slug(slug: str) -> Course | None:
     return db.session.scalar(sa.select(Course).where(Course.slug == slug))
+
+
+def course_and_enrolment(user: User, slug: str) -> tuple[Course | None, Enrolment | None]:
+    """The course `slug` (None if unknown) and the learner's latest enrolment in it (None when
+    not enrolled) with its version, in one query: what every step of a course starts with. The
+    version's presentation and fiche are left out (loaded on first use)."""
+    row = db.session.execute(
+        sa.select(Course, Enrolment)
+        .outerjoin(
+            Enrolment, sa.and_(Enrolment.course_id == Course.id, Enrolment.user_id == user.id)
+        )
+        .options(joinedload(Enrolment.version).options(*(defer(c) for c in _VERSION_TEXTS)))
+        .where(Course.slug == slug)
+        .order_by(Enrolment.cycle.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def current_enrolment(user: User, course: Course) -> Enrolment | None:

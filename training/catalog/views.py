@@ -1,6 +1,6 @@
 """Catalogue pages."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
 from training.accounts.access import login_required, public
@@ -9,6 +9,7 @@ from training.accounts.services import list_professions
 from training.catalog import bp, services
 from training.certificates import services as certificates
 from training.content import services as content
+from training.errors import render_error
 from training.extensions import db
 from training.learning import services as learning
 
@@ -34,11 +35,17 @@ def course(slug: str):
     return _course_page(services.course_by_slug(slug) or abort(404))
 
 
-def _course_page(course, error: services.EnrolmentError | None = None):
+def _learner_version(course):
+    """The learner's enrolment (None if there is none) and the version the course page shows:
+    the one they are enrolled on, else the newest."""
     enrolment = (
         services.current_enrolment(current_user, course) if current_user.is_authenticated else None
     )
-    version = enrolment.version if enrolment else content.latest_version(course.slug)
+    return enrolment, enrolment.version if enrolment else content.latest_version(course.slug)
+
+
+def _course_page(course, error: services.EnrolmentError | None = None):
+    enrolment, version = _learner_version(course)
     outline = learning.outline_of(version.id)
     done = learning.done_step_ids(enrolment) if enrolment else set()
     certificate = certificates.certificate_of(enrolment) if enrolment else None
@@ -65,6 +72,48 @@ def _course_page(course, error: services.EnrolmentError | None = None):
         form=EmptyForm(),
         error=str(error) if error else None,
     )
+
+
+def _fiche_version(slug: str):
+    """The version whose fiche réflexe the course page offers, or a French 404 page."""
+    course = services.course_by_slug(slug) or abort(404)
+    _enrolment, version = _learner_version(course)
+    if version.fiche_md is None:
+        abort(_no_fiche(slug))
+    return course, version
+
+
+def _no_fiche(slug: str):
+    page, status = render_error(
+        404,
+        "Cette formation n'a pas de fiche réflexe.",
+        [("Revenir à la formation", url_for("catalog.course", slug=slug))],
+    )
+    return make_response(page, status)
+
+
+@bp.route("/formations/<slug>/fiche-reflexe")
+@public
+def fiche(slug: str):
+    """The course's fiche réflexe, a page made to be printed on one A4 sheet."""
+    course, version = _fiche_version(slug)
+    return render_template("catalog/fiche.html", course=course, version=version)
+
+
+@bp.route("/formations/<slug>/fiche-reflexe.pdf")
+@public
+def fiche_pdf(slug: str):
+    """The course's fiche réflexe as a one-page PDF. The PDF toolchain is imported here, not at
+    start-up: it weighs about 25 MB per worker, for a page few open."""
+    from training.catalog.fiche_pdf import render_fiche_pdf
+
+    course, version = _fiche_version(slug)
+    pdf = render_fiche_pdf(version.fiche_title, version.title, version.fiche_md)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="fiche-reflexe-{course.slug}-v{version.number}.pdf"'
+    )
+    return response
 
 
 @bp.route("/formations/<slug>/inscription", methods=["POST"])

@@ -57,7 +57,8 @@ GREY = HexColor("#3A3A3A")
 logger = logging.getLogger(__name__)
 
 # Binary font streams rather than ASCII85 ones: a fifth smaller and quicker to write. This is a
-# reportlab-wide setting; nothing else in the application draws PDFs.
+# reportlab-wide setting, which the other PDF of the application (the course's fiche réflexe,
+# catalog/fiche_pdf.py) shares.
 rl_config.useA85 = 0
 
 
@@ -348,6 +349,11 @@ def _qr_matrix(url: str) -> tuple[tuple[int, ...], ...]:
     """
     qr = segno.make(url, error="m", micro=False, mask=QR_MASK)
     return tuple(tuple(row) for row in qr.matrix_iter(border=0))
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans, regular and bold, with reportlab (once), for any PDF drawn here."""
+    _register_fonts()
 
 
 @functools.cache

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from training.content.exporter import version_files
+from training.content.fiche import FICHE_FILE
 from training.content.files import MAX_FILE_BYTES, read_text
 from training.content.importer import ImportResult, import_parsed_courses
 from training.content.models import CourseVersion
@@ -132,6 +133,8 @@ def _course_texts(folder: Path, course: ParsedCourse) -> dict[str, str]:
     for module in course.modules:
         paths.append(f"{module.key}/module.md")
         paths.extend(f"{step.key}.md" for step in module.steps)
+    if course.fiche is not None:
+        paths.append(FICHE_FILE)
     problems: list[Problem] = []
     texts = {path: read_text(folder / path, problems) for path in paths}
     return {path: text for path, text in texts.items() if text is not None}

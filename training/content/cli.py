@@ -46,6 +46,21 @@ def _echo_problems(problems: list[Problem]) -> None:
         click.echo(str(problem))
 
 
+def _echo_course_counts(folders: list[Path], problems: list[Problem]) -> None:
+    """The number of errors and warnings of each course that has any."""
+    click.echo("Par cours :")
+    for folder in folders:
+        found = [problem for problem in problems if problem.path.is_relative_to(folder)]
+        if not found:
+            continue
+        errors = sum(problem.is_error for problem in found)
+        warnings = len(found) - errors
+        click.echo(
+            f"  {folder.name} : {_count(errors, 'erreur', 'erreurs', 'aucune erreur')}, "
+            f"{_count(warnings, 'avertissement', 'avertissements', 'aucun avertissement')}"
+        )
+
+
 @bp.cli.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Échouer aussi sur les avertissements.")
@@ -64,7 +79,10 @@ def check_command(path: Path | None, strict: bool) -> None:
     _echo_problems(problems)
     errors = sum(problem.is_error for problem in problems)
     warnings = len(problems) - errors
-    checked = len(course_folders(path)) if path.is_dir() else 0
+    folders = course_folders(path) if path.is_dir() else []
+    checked = len(folders)
+    if checked > 1 and problems:
+        _echo_course_counts(folders, problems)
     click.echo(
         f"{_count(checked, 'cours vérifié', 'cours vérifiés', 'Aucun cours vérifié')} : "
         f"{_count(errors, 'erreur', 'erreurs', 'aucune erreur')}, "

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import selectinload, undefer
 
+from training.content.fiche import FICHE_FILE, FICHE_KIND
 from training.content.models import CourseAsset, CourseVersion, Module, Question, Step
 from training.extensions import db
 
@@ -27,7 +28,8 @@ class VersionFiles:
     """The files of a version as `export_version` writes them, without touching the disk."""
 
     #: Markdown files by path inside the course folder, in the order of the course: "course.md",
-    #: then each "<module>/module.md" followed by its "<module>/<step>.md".
+    #: then each "<module>/module.md" followed by its "<module>/<step>.md", then the
+    #: "fiche-reflexe.md" if the version has one.
     texts: dict[str, str]
     #: Images by path inside the course folder, e.g. "images/schema.png".
     images: dict[str, ExportedImage]
@@ -54,6 +56,8 @@ def version_files(version: CourseVersion) -> VersionFiles:
         texts[f"{module.key}/module.md"] = file_text({"title": module.title}, module.intro_md)
         for step in module.steps:
             texts[f"{step.key}.md"] = file_text(step_fields(step), step_markdown(step))
+    if version.fiche_md is not None:
+        texts[FICHE_FILE] = file_text(fiche_fields(version), version.fiche_md)
     images = {asset.path: ExportedImage(asset.content_type, asset.data) for asset in assets}
     return VersionFiles(texts, images)
 
@@ -93,6 +97,11 @@ def course_fields(version: CourseVersion) -> dict[str, Any]:
         "content_notice": version.content_notice,
     }
     return {key: value for key, value in fields.items() if value is not None}
+
+
+def fiche_fields(version: CourseVersion) -> dict[str, Any]:
+    """The front matter of the version's fiche-reflexe.md."""
+    return {"kind": FICHE_KIND, "title": version.fiche_title}
 
 
 def step_fields(step: Step) -> dict[str, Any]:

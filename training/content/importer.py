@@ -150,6 +150,9 @@ def build_version(course: Course, parsed: ParsedCourse, number: int) -> CourseVe
         content_notice=parsed.content_notice,
         presentation_md=parsed.presentation,
         presentation_html=parsed.presentation_html,
+        fiche_title=parsed.fiche.title if parsed.fiche else None,
+        fiche_md=parsed.fiche.body if parsed.fiche else None,
+        fiche_html=parsed.fiche.body_html if parsed.fiche else None,
     )
     for module_position, parsed_module in enumerate(parsed.modules, start=1):
         module = Module(

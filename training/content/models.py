@@ -41,6 +41,11 @@ class CourseVersion(db.Model):
             "certificate_validity_months IS NULL OR certificate_validity_months >= 1",
             name="certificate_validity_is_positive",
         ),
+        sa.CheckConstraint(
+            "(fiche_title IS NULL AND fiche_md IS NULL AND fiche_html IS NULL)"
+            " OR (fiche_title IS NOT NULL AND fiche_md IS NOT NULL AND fiche_html IS NOT NULL)",
+            name="fiche_is_whole",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +70,11 @@ class CourseVersion(db.Model):
     content_notice: Mapped[str | None] = mapped_column(sa.Text)
     presentation_md: Mapped[str] = mapped_column(sa.Text)
     presentation_html: Mapped[str] = mapped_column(sa.Text)
+    #: The « fiche réflexe » (fiche-reflexe.md): its title, its Markdown after the front matter
+    #: and the learners' HTML; all three null when the version has none.
+    fiche_title: Mapped[str | None] = mapped_column(sa.Text)
+    fiche_md: Mapped[str | None] = mapped_column(sa.Text)
+    fiche_html: Mapped[str | None] = mapped_column(sa.Text)
     published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     #: What changed, in the publisher's words (the history page); null for a version imported
     #: from files, which have no such note.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from training.content.fiche import FICHE_FILE, ParsedFiche
 from training.content.problems import Problem
 from training.content.review import LocatedReviewNote, ReviewNote
 
@@ -35,6 +36,8 @@ class ParsedQuestion:
     prompt_html: str = ""
     context_html: str = ""
     explanation_html: str = ""
+    #: 1-based line of the question's « ## » heading in its file (0 when not read from a file).
+    line: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -96,6 +99,8 @@ class ParsedCourse:
     #: Line of each front-matter key in course.md, to point problems found later at it.
     key_lines: dict[str, int] = field(default_factory=dict)
     review_notes: list[ReviewNote] = field(default_factory=list)
+    #: The « fiche réflexe » (fiche-reflexe.md), if the course has one.
+    fiche: ParsedFiche | None = None
 
     @property
     def steps(self) -> list[ParsedStep]:
@@ -104,6 +109,11 @@ class ParsedCourse:
     def located_review_notes(self) -> list[LocatedReviewNote]:
         """Every review note of the course files, with its file, module and step."""
         located = [LocatedReviewNote(self.source / "course.md", n) for n in self.review_notes]
+        if self.fiche is not None:
+            located += [
+                LocatedReviewNote(self.source / FICHE_FILE, note)
+                for note in self.fiche.review_notes
+            ]
         for module in self.modules:
             where = {"module_key": module.key, "module_title": module.title}
             located += [
@@ -176,9 +186,16 @@ def compute_hashes(course: ParsedCourse) -> None:
     # Prerequisites count only when set, so that adding the setting left every other course's
     # hash (and so its published version) as it was.
     prerequisites = {"prerequisites": course.prerequisites} if course.prerequisites else {}
+    # Likewise the fiche réflexe, which only some courses have.
+    fiche = (
+        {"fiche": {"title": course.fiche.title, "body": course.fiche.body}}
+        if course.fiche is not None
+        else {}
+    )
     course.content_hash = sha256_of(
         {
             **prerequisites,
+            **fiche,
             "slug": course.slug,
             "title": course.title,
             "summary": course.summary,

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from training.content.fiche import FICHE_FILE, build_fiche
 from training.content.files import IMAGE_TYPES, Document, check_image, read_bytes, read_document
 from training.content.parsed import (
     ParsedAsset,
@@ -21,6 +22,7 @@ from training.content.parsed import (
 )
 from training.content.problems import CourseFormatError, Problem
 from training.content.quiz import QuizParser
+from training.content.quiz_shape import quiz_shape_findings
 from training.content.renderer import CourseRenderer, Source
 from training.content.review import find_review_notes
 
@@ -209,9 +211,16 @@ class _CourseReader:
             self._build_module(folder, document, steps, renderer)
             for folder, (document, steps) in modules
         ]
+        fiche = None
+        if (self.folder / FICHE_FILE).is_file() and not (self.folder / FICHE_FILE).is_symlink():
+            fiche_document = read_document(self.folder / FICHE_FILE, self.problems)
+            if fiche_document is not None:
+                fiche = build_fiche(fiche_document, renderer, self.problems)
         course = None
         if course_document is not None:
             course = self._build_course(course_document, renderer)
+            course.fiche = fiche
+        self._check_quiz_shapes([module for module in parsed_modules if module is not None])
         problems = sorted(self.problems + renderer.problems)
         if course is None:
             return CourseReading(None, problems)
@@ -222,6 +231,22 @@ class _CourseReader:
         course.warnings = problems
         compute_hashes(course)
         return CourseReading(course, problems)
+
+    def _check_quiz_shapes(self, modules: list[ParsedModule]) -> None:
+        """Warn about what the shape of the questions gives away, per quiz and (when the
+        course has several quizzes) for all its quizzes together."""
+        quizzes = [step for module in modules for step in module.steps if step.kind == "quiz"]
+        for quiz in quizzes:
+            for finding in quiz_shape_findings([quiz]):
+                line = finding.question.line if finding.question is not None else 1
+                message = finding.message if finding.question else f"ce quiz : {finding.message}"
+                self.problems.append(
+                    Problem(self.folder / f"{quiz.key}.md", line or 1, message, "warning")
+                )
+        if len(quizzes) > 1:
+            for finding in quiz_shape_findings(quizzes, each_question=False):
+                message = f"ensemble des {len(quizzes)} quiz du cours : {finding.message}"
+                self.problems.append(Problem(self.folder / "course.md", 1, message, "warning"))
 
     def _document(self, path: Path) -> Document | None:
         if not path.is_file():
@@ -261,7 +286,9 @@ class _CourseReader:
     def _scan_course_folder(self) -> tuple[list[Path], list[Path]]:
         modules, images = [], []
         for entry in self._visible_entries(self.folder):
-            if entry.name == "course.md":
+            if entry.name == "course.md" or (entry.name == FICHE_FILE and entry.is_file()):
+                if entry.is_symlink():
+                    self._error(entry, "lien symbolique refusé : placez le fichier lui-même")
                 continue
             if entry.is_symlink():
                 self._error(entry, "lien symbolique refusé : placez le fichier lui-même")

@@ -116,6 +116,7 @@ class QuizParser:
             explanation_html=self.renderer.render(explanation, source.shifted(choice_list.map[1]))
             if explanation
             else "",
+            line=source.first_line + heading_line,
         )
 
     @staticmethod

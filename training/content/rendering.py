@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from training.content.fiche import FICHE_FILE
 from training.content.models import CourseAsset, CourseVersion, Module, Question, Step
 from training.content.renderer import CourseRenderer, Source
 from training.extensions import db
@@ -114,6 +115,10 @@ def rerender_version(version: CourseVersion) -> int:
         "presentation_html",
         renderer.render(version.presentation_md, _source("course.md", "")),
     )
+    if version.fiche_md is not None:
+        changed += _assign(
+            version, "fiche_html", renderer.render(version.fiche_md, _source(FICHE_FILE, ""))
+        )
     modules = db.session.scalars(
         sa.select(Module)
         .where(Module.version_id == version.id)

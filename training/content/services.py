@@ -3,6 +3,7 @@
 The functions that write flush and never commit: the caller commits once.
 """
 
+import functools
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,9 +15,11 @@ from training.content.exporter import (
     body_line,
     course_fields,
     export_version,
+    fiche_fields,
     step_fields,
     step_markdown,
 )
+from training.content.fiche import FICHE_FILE
 from training.content.importer import (
     ImportResult,
     ReviewNotesError,
@@ -120,6 +123,11 @@ def review_notes(version: CourseVersion) -> list[LocatedReviewNote]:
         LocatedReviewNote(Path(slug, "course.md"), note)
         for note in find_review_notes(version.presentation_md, body_line(course_fields(version)))
     ]
+    if version.fiche_md is not None:
+        notes += [
+            LocatedReviewNote(Path(slug, FICHE_FILE), note)
+            for note in find_review_notes(version.fiche_md, body_line(fiche_fields(version)))
+        ]
     modules = db.session.scalars(
         sa.select(Module)
         .where(Module.version_id == version.id)
@@ -153,11 +161,18 @@ def review_notes(version: CourseVersion) -> list[LocatedReviewNote]:
 def has_review_notes(version: CourseVersion) -> bool:
     """Whether `version` has an open review note (for the course page's notice).
 
-    Only the texts that mention the note's name are parsed, so that the common case costs a few
-    indexed queries and no Markdown parsing.
+    Only the texts that mention the note's name are parsed. A published version never changes,
+    so the answer is kept in the process per version and content hash (a bounded LRU): the
+    course page, shown on every visit, runs neither these queries nor the parsing again.
     """
+    return _version_has_review_notes(version.id, version.content_hash)
+
+
+@functools.lru_cache(maxsize=512)
+def _version_has_review_notes(version_id: int, content_hash: str) -> bool:
+    version = db.session.get(CourseVersion, version_id)
     pattern = f"%{REVIEW_NOTE}%"
-    candidates = [version.presentation_md]
+    candidates = [version.presentation_md, version.fiche_md or ""]
     candidates += db.session.scalars(
         sa.select(Module.intro_md).where(
             Module.version_id == version.id, Module.intro_md.like(pattern)
