@@ -12,7 +12,7 @@ export APP_ENV ?= development
 PORT ?= 5000
 MAIL_PORT ?= 8025
 
-.PHONY: run test install assets lint test-tools test-sqlite test-postgresql captures clean
+.PHONY: run test prod install assets lint test-tools test-sqlite test-postgresql captures clean
 
 # The development signing key is created once, in instance/ (never committed), then kept.
 SIGNING_KEY := $${CERTIFICATE_SIGNING_KEY_PATH:-instance/certificate-signing-key.pem}
@@ -29,6 +29,14 @@ run: install assets
 	MAIL_PORT=$(MAIL_PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install assets lint test-tools test-sqlite test-postgresql
+
+# The production stack on this machine, to try it (docs/deploiement.md): production settings
+# with a key made once in instance/, PostgreSQL at DATABASE_URL and Redis at REDIS_URL (local
+# servers by default, the database created if missing), gunicorn serving HTTPS on
+# https://127.0.0.1:$(PROD_PORT) with a certificate made for this trial, the job worker.
+PROD_PORT ?= 8443
+prod: install assets
+	$(BIN)/python -m deploy.local_production --port $(PROD_PORT)
 
 lint:
 	$(BIN)/ruff check .
@@ -70,6 +78,13 @@ captures: install assets test-tools
 	UPDATE_DOC_CAPTURES=1 CHROMIUM="$$(command -v chromium chromium-browser | head -n 1)" \
 		$(BIN)/pytest -m browser
 
+# The load benchmark against bare Flask (docs/performance.md), on the PostgreSQL and Redis of
+# the tests; Locust and py-spy come with the `bench` extra. About ten minutes.
+.PHONY: bench-load
+bench-load: install assets
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/load.py
+
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
@@ -93,4 +108,4 @@ $(STATIC_DSFR)/.copied: package-lock.json .dsfr.yml
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules $(STATIC_DSFR) instance/*.sqlite3
+	rm -rf $(VENV) node_modules $(STATIC_DSFR) instance/*.sqlite3 build/static

@@ -173,6 +173,22 @@ class Config:
     #: Name, address and telephone of the host, as the legal notice must give them.
     HOSTING_PROVIDER = os.environ.get("HOSTING_PROVIDER") or None
 
+    #: Static files: `flask assets build` writes a copy with fingerprinted names (and gzip and
+    #: Brotli copies) into STATIC_BUILD_DIR; with STATIC_FINGERPRINTS, pages link to those names
+    #: and WhiteNoise serves them cached for a year (training.assets). Off in development, where
+    #: an edited stylesheet must show at once without a build.
+    STATIC_FINGERPRINTS = _env_bool("STATIC_FINGERPRINTS", False)
+    STATIC_BUILD_DIR = os.environ.get("STATIC_BUILD_DIR", str(BASE_DIR / "build" / "static"))
+    #: Cache lifetime, in seconds, of the build's files asked for by their plain name.
+    STATIC_MAX_AGE = int(os.environ.get("STATIC_MAX_AGE", "3600"))
+
+    #: One JSON line per request on standard output, and every log record as JSON
+    #: (training.request_log); plain text otherwise.
+    JSON_LOGS = _env_bool("JSON_LOGS", False)
+    #: Take the request id from the X-Request-ID header (when well-formed) rather than make
+    #: one: only when the load balancer sets that header itself, replacing any the client sent.
+    TRUST_REQUEST_ID_HEADER = _env_bool("TRUST_REQUEST_ID_HEADER", False)
+
     #: `flask demo` creates accounts whose password is published in the README.
     DEMO_DATA_ALLOWED = False
 
@@ -212,6 +228,8 @@ class ProductionConfig(Config):
     TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS") or _hosts_of(Config.SITE_URL)
     #: No default: a key created on the fly would sign certificates nobody can verify later.
     CERTIFICATE_SIGNING_KEY_PATH = os.environ.get("CERTIFICATE_SIGNING_KEY_PATH")
+    STATIC_FINGERPRINTS = _env_bool("STATIC_FINGERPRINTS", True)
+    JSON_LOGS = _env_bool("JSON_LOGS", True)
 
     @classmethod
     def validate(cls) -> None:

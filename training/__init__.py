@@ -23,7 +23,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_request_checks(app)
+    register_request_log(app)
     register_access_control(app)
+    register_static_files(app)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -50,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     from training import (
         accounts,
         admin,
+        assets,
         authoring,
         catalog,
         certificates,
@@ -78,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(authoring.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(assets.bp)
 
 
 def register_templates(app: Flask) -> None:
@@ -107,6 +111,18 @@ def register_request_checks(app: Flask) -> None:
     from training.request_checks import refuse_control_characters_in_path
 
     app.before_request(refuse_control_characters_in_path)
+
+
+def register_static_files(app: Flask) -> None:
+    from training.assets.serving import register_static_files as register
+
+    register(app)
+
+
+def register_request_log(app: Flask) -> None:
+    from training.request_log import register_request_log as register
+
+    register(app)
 
 
 def register_access_control(app: Flask) -> None:

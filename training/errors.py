@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from training.extensions import db, limiter
+from training.request_log import request_id
 
 MESSAGES = {
     400: ("Requête incorrecte", "La demande n'a pas pu être traitée. Revenez à la page "
@@ -96,6 +97,7 @@ def render_error(status: int, detail: str | None = None, links: Iterable[tuple[s
         title=title,
         message=detail or message,
         links=list(links),
+        request_id=request_id(),
     ), status
 
 
@@ -110,7 +112,8 @@ def service_unavailable() -> Response:
         return api_error(503, headers=[retry_after])
     title, message = MESSAGES[503]
     template = current_app.jinja_env.get_template("errors/unavailable.html")
-    response = current_app.make_response((template.render(title=title, message=message), 503))
+    page = template.render(title=title, message=message, request_id=request_id())
+    response = current_app.make_response((page, 503))
     response.headers.set(*retry_after)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -48,5 +48,8 @@ def _is_personal(response: Response) -> bool:
     return (
         request.endpoint != "static"
         and "Cache-Control" not in response.headers
-        and current_user.is_authenticated
+        # Not `is_authenticated`, which reads the account's deactivation again from the
+        # database once the view has committed: only a live account is ever loaded as the
+        # request's user (accounts.session_views), anyone else is the anonymous user.
+        and not current_user.is_anonymous
     )

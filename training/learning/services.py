@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from training.accounts.models import User
 from training.catalog.models import Enrolment
@@ -61,11 +61,19 @@ class Outline:
 
 
 def outline_of(version_id: int) -> Outline:
+    """The version's modules and steps, without their texts: a table of contents shows titles,
+    and the one step a page shows loads its text when the template reads it (one row)."""
     steps = list(
         db.session.scalars(
             sa.select(Step)
             .join(Step.module)
-            .options(contains_eager(Step.module))
+            .options(
+                defer(Step.body_md),
+                defer(Step.body_html),
+                contains_eager(Step.module).options(
+                    defer(Module.intro_md), defer(Module.intro_html)
+                ),
+            )
             .where(Step.version_id == version_id)
             .order_by(Module.position, Step.position)
         )

@@ -20,8 +20,10 @@ from training.learning.grading import ForgedAnswerError
 
 def _enrolment_of(slug: str):
     """The course (404 if unknown) and the learner's enrolment in it (None if not enrolled)."""
-    course = catalog.course_by_slug(slug) or abort(404)
-    return course, catalog.current_enrolment(current_user, course)
+    course, enrolment = catalog.course_and_enrolment(current_user, slug)
+    if course is None:
+        abort(404)
+    return course, enrolment
 
 
 def _to_course_page(slug: str):

@@ -1,0 +1,1 @@
+"""Operator tooling that runs outside the application (the local production stack)."""

@@ -1,0 +1,89 @@
+"""What the learner's most visited pages read from the database: no text that the page does not
+show, nothing computed again for a published version, nothing read twice."""
+
+import re
+
+from tests.conftest import csrf_token
+from tests.learning.conftest import LESSON_1, ROOT, SLUG, enrol, import_courses
+from tests.learning.test_queries import BIG, BIG_LESSON, counted
+
+LONG_TEXTS = ("body_md", "body_html", "intro_md", "intro_html")
+VERSION_TEXTS = ("presentation_md", "presentation_html", "fiche_md", "fiche_html")
+
+
+def outline_query(statements: list[str]) -> str:
+    (query,) = [s for s in statements if "FROM course_steps JOIN course_modules" in s]
+    return query
+
+
+def test_the_outline_of_a_lesson_page_loads_titles_not_texts(app, login_as, example_course):
+    import_courses(app, ROOT / "courses" / BIG)
+    client = login_as()
+    enrol(client, BIG)
+    with counted(app) as statements:
+        response = client.get(f"/formations/{BIG}/{BIG_LESSON}")
+    assert response.status_code == 200
+    outline = outline_query(statements)
+    assert not [column for column in LONG_TEXTS if column in outline]
+    # The step shown still has its text: one row's, read when the template needs it.
+    assert "lesson-body" in response.get_data(as_text=True)
+    assert len(re.findall(r"<p>", response.get_data(as_text=True))) > 3
+
+
+def test_the_course_page_outline_loads_titles_not_texts(app, login_as, example_course):
+    client = login_as()
+    enrol(client, SLUG)
+    with counted(app) as statements:
+        assert client.get(f"/formations/{SLUG}/").status_code == 200
+    outline = outline_query(statements)
+    assert not [column for column in LONG_TEXTS if column in outline]
+
+
+def test_review_notes_of_a_published_version_are_looked_for_once(app, login_as, example_course):
+    client = login_as()
+    enrol(client, SLUG)
+    assert client.get(f"/formations/{SLUG}/").status_code == 200
+    with counted(app) as again:
+        assert client.get(f"/formations/{SLUG}/").status_code == 200
+    assert not [s for s in again if " LIKE " in s.upper()]
+    assert len(again) <= 10
+
+
+def test_lists_of_courses_load_no_presentation_nor_fiche(app, login_as, example_course):
+    client = login_as()
+    enrol(client, SLUG)
+    for url in ("/formations", "/mon-parcours"):
+        with counted(app) as statements:
+            assert client.get(url).status_code == 200
+        versions = [s for s in statements if "FROM course_versions" in s]
+        assert versions, url
+        assert not [c for s in versions for c in VERSION_TEXTS if c in s], url
+        assert len(statements) <= 8, url
+
+
+def test_marking_a_step_done_reads_the_account_once(app, login_as, example_course):
+    client = login_as()
+    enrol(client, SLUG)
+    token = csrf_token(client)
+    with counted(app) as statements:
+        response = client.post(
+            f"/formations/{SLUG}/{LESSON_1}/terminer", data={"csrf_token": token}
+        )
+    assert response.status_code == 302
+    accounts = [s for s in statements if re.search(r"\b(FROM|JOIN) users\b", s)]
+    # The session's row and its user, in one query; nothing after the commit (the response's
+    # Cache-Control needs no database).
+    assert len(accounts) == 1, accounts
+
+
+def test_a_lesson_page_reads_its_course_enrolment_and_version_at_once(
+    app, login_as, example_course
+):
+    client = login_as()
+    enrol(client, SLUG)
+    with counted(app) as statements:
+        assert client.get(f"/formations/{SLUG}/{LESSON_1}").status_code == 200
+    # The login session with its user; the course, enrolment and version; the outline; the
+    # steps done; the text of the step shown.
+    assert len(statements) <= 5, statements
+    assert not [s for s in statements if re.search(r"FROM courses\s+WHERE", s)]
