@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from .audit import DESKTOP, SessionAudit
+from .audit import AXE_SCRIPT, DESKTOP, SessionAudit
 from .journey import Journey
 from .live_server import LiveServer
 
@@ -114,6 +114,8 @@ def new_journey(
 
     def open_journey(person: str = "", *, viewport: dict | None = None) -> Journey:
         context = browser.new_context(viewport=viewport or DESKTOP, locale="fr-FR")
+        # axe-core comes with every page, rather than sent again by each check (about 600 kB).
+        context.add_init_script(path=AXE_SCRIPT)
         name = request.node.name + (f"-{person}" if person else "")
         journeys.append(Journey(context, live_site.url, session_audit, name, viewport))
         return journeys[-1]

@@ -118,8 +118,8 @@ def test_learner_turns_on_two_factor_then_logs_in_with_a_recovery_code(journey, 
     """The learner adds the key to an application (here: pyotp, reading the key typed by hand
     as a person without a camera would), keeps the recovery codes, then uses one to log in."""
     page = journey.start()
-    email = new_email("Nadia")
-    sign_up(journey, email=email, full_name="Nadia Benali")
+    email = new_email("Sabine")
+    sign_up(journey, email=email, full_name="Sabine Lefort")
     confirm_email(journey, mailbox, email)
     log_in(journey, email)
     page.get_by_role("navigation", name="Menu principal").get_by_role(
