@@ -98,12 +98,7 @@ def two_factor_settings():
     user = current_user._get_current_object()
     form = EnrolmentCodeForm()
     if two_factor.is_enabled(user):
-        return render_template(
-            "accounts/two_factor.html",
-            form=form,
-            codes_left=two_factor.recovery_codes_left(user),
-            required=two_factor.is_required(user),
-        )
+        return _settings_page(form)
     secret = two_factor.start_enrolment(user)
     db.session.commit()
     if form.validate_on_submit():
@@ -138,13 +133,14 @@ def _confirmed_by_code(form: EnrolmentCodeForm) -> bool:
     return False
 
 
-def _settings_with_errors(form: EnrolmentCodeForm):
+def _settings_page(form: EnrolmentCodeForm, status: int = 200):
+    """« Double authentification » once it is on: codes left, renew them, turn it off."""
     return render_template(
         "accounts/two_factor.html",
         form=form,
         codes_left=two_factor.recovery_codes_left(current_user),
         required=two_factor.is_required(current_user),
-    ), 422
+    ), status
 
 
 @bp.route("/compte/double-authentification/codes-de-secours", methods=["POST"])
@@ -154,7 +150,7 @@ def renew_recovery_codes():
     if not two_factor.is_enabled(current_user):
         return redirect(url_for("accounts.two_factor_settings"))
     if not _confirmed_by_code(form):
-        return _settings_with_errors(form)
+        return _settings_page(form, 422)
     codes = two_factor.replace_recovery_codes(current_user._get_current_object())
     db.session.commit()
     flash("Vos nouveaux codes de secours remplacent les anciens.", "success")
@@ -171,7 +167,7 @@ def turn_off_two_factor():
     if not two_factor.is_enabled(current_user):
         return redirect(url_for("accounts.two_factor_settings"))
     if not _confirmed_by_code(form):
-        return _settings_with_errors(form)
+        return _settings_page(form, 422)
     user = current_user._get_current_object()
     two_factor.turn_off(user, user)
     db.session.commit()
