@@ -99,3 +99,33 @@ def test_demo_gives_the_trainer_a_session_and_quiz_statistics_to_read(app):
     facilities = [question.facility for question in report.statistics.questions]
     assert min(facilities) < 70 < max(facilities)
     assert all(q.discrimination and q.discrimination > 0 for q in report.statistics.questions)
+
+
+def test_demo_scenarios_have_first_plays_whose_choice_counts_a_trainer_reads(app):
+    """Every demo completion of a scenario comes with its plays: the trainer's page shows the
+    choices of the first stage, harmful ones included, and at least one passing play."""
+    from training.content.models import Step
+    from training.learning.models import ScenarioAttempt, StepCompletion
+    from training.sessions.statistics import scenario_report
+
+    app.test_cli_runner().invoke(args=["demo"])
+    with app.app_context():
+        scenario = db.session.scalar(
+            sa.select(Step)
+            .where(Step.kind == "scenario", Step.key.like("03-secret-signalement%"))
+            .order_by(Step.id.desc())
+        )
+        report = scenario_report(scenario)
+        first = report.stages[0]
+        passed = db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(ScenarioAttempt.enrolment_id))).where(
+                ScenarioAttempt.step_id == scenario.id, ScenarioAttempt.passed
+            )
+        )
+        done = db.session.scalar(
+            sa.select(sa.func.count(StepCompletion.id)).where(StepCompletion.step_id == scenario.id)
+        )
+    assert report.plays >= 50
+    assert first.choices is not None
+    assert {choice.rating for choice, count in first.choices if count} >= {"best", "harmful"}
+    assert passed == done

@@ -3,16 +3,19 @@ list, a heading skipped in a lesson) can never bring an accessibility violation 
 
 A new learner enrols in each course of `courses/` (the one `flask demo` imports), the common
 core first: the tracks require it, so she completes it as a learner does (« J'ai terminé cette
-étape », quizzes passed); in the tracks, « Étape suivante » takes her from step to step, and a
-quiz's page is checked without starting it. Lessons are long: their full-page screenshot is
+étape », quizzes passed); in the tracks, « Étape suivante » takes her from step to step, a
+quiz's page is checked without starting it, and each scenario is played along its best path,
+every stage checked. Lessons are long: their full-page screenshot is
 skipped (`screenshot=False`), axe-core, the HTML checker and the reflow views still run.
 """
 
 from playwright.sync_api import Page, expect
 
-from training.content.parsed import ParsedCourse
+from training.content.parsed import ParsedCourse, ParsedStep
 from training.content.parser import parse_course
+from training.content.scenario import best_path
 
+from .keyboard import is_focused
 from .live_server import PROJECT_ROOT
 from .steps import answer_rightly, confirm_email, log_in, new_email, sign_up
 
@@ -85,6 +88,10 @@ def visit_every_step(journey, course: ParsedCourse, *, complete: bool, right: se
             if last:
                 break
             page.get_by_role("link", name="Continuer la formation").click()
+        elif step.kind == "scenario":
+            play_best_path(journey, name, step)
+            if not last:
+                next_link(page).click()
         elif complete:
             page.get_by_role("button", name="J'ai terminé cette étape").click()
             if last:
@@ -110,3 +117,27 @@ def pass_quiz(journey, name: str, right: set[str]) -> None:
     page.get_by_role("button", name="Valider mes réponses").click()
     journey.check(f"{name} — résultat", screenshot=False)
     expect(page.locator("#resultat")).to_contain_text("Quiz réussi")
+
+
+def play_best_path(journey, name: str, step: ParsedStep) -> None:
+    """Play the scenario `step` taking the best choice at every stage, each stage checked; the
+    consequence of a decision heads the next page and has the focus. Ends back on the step."""
+    page = journey.page
+    page.get_by_role("button", name="Commencer la mise en situation").click()
+    stages = {stage.key: stage for stage in step.stages}
+    for number, (key, index) in enumerate(best_path(step.stages), start=1):
+        journey.check(f"{name} — décision {number}", screenshot=False)
+        expect(page.get_by_role("group")).to_have_accessible_name(
+            f"{stages[key].title} : que faites-vous ?"
+        )
+        if number > 1:
+            assert is_focused(page.locator("#consequence"))
+        page.get_by_role("group").locator("label").nth(index).click()
+        page.get_by_role("button", name="Valider ce choix").click()
+    journey.check(f"{name} — bilan", screenshot=False)
+    expect(page.get_by_role("main")).to_contain_text("Mise en situation réussie : 100 %")
+    page.get_by_role("navigation", name="vous êtes ici :").get_by_role(
+        "link", name=step.title, exact=True
+    ).click()
+    journey.check(f"{name} — étape réussie", screenshot=False)
+    expect(page.get_by_text("Mise en situation réussie")).to_be_visible()

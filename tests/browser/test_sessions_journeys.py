@@ -207,3 +207,13 @@ def test_trainer_runs_a_session_and_a_teacher_joins_it(journey, new_journey, mai
     page.get_by_role("button", name="Afficher").click()
     journey.check("Statistiques du quiz final, session")
     expect(page.get_by_role("main")).to_contain_text("Pas encore de statistiques : 1 première")
+
+    # And how learners decide in the course's scenario (the demo's first plays).
+    page.get_by_role("link", name="Statistiques des quiz et mises en situation").click()
+    journey.check("Statistiques, retour à la liste")
+    page.get_by_role("link", name=re.compile("^Mise en situation")).click()
+    journey.check("Statistiques de la mise en situation")
+    first_stage = page.get_by_role("table").first
+    expect(first_stage).to_contain_text("Meilleur choix")
+    counts = [int(cell) for cell in first_stage.locator("tbody td:nth-child(3)").all_inner_texts()]
+    assert sum(counts) >= 50, counts

@@ -95,9 +95,11 @@ def test_every_note_of_the_catalogue_is_found_with_its_step_and_line(folder):
         assert note.note.text
 
 
-def test_the_catalogue_holds_about_85_notes():
+def test_the_catalogue_holds_about_110_notes():
+    """docs/catalogue.md plans the review around this many notes: a sudden change means
+    notes were lost or added without the plan."""
     total = sum(len(parse_course(f).located_review_notes()) for f in catalogue_courses())
-    assert 70 <= total <= 100
+    assert 95 <= total <= 125
 
 
 @pytest.mark.parametrize("folder", catalogue_courses(), ids=lambda path: path.name)

@@ -59,7 +59,7 @@ CASES = {
     ),
     "unknown kind": (
         lambda c: c.replace(LESSON, "kind: lesson", "kind: video"),
-        LESSON, "kind:", "« lesson » (leçon) ou « quiz » attendu",
+        LESSON, "kind:", "« lesson » (leçon), « quiz » ou « scenario » (mise en situation) attendu",
     ),
     "quiz setting on a lesson": (
         lambda c: c.replace(LESSON, "kind: lesson", "kind: lesson\nshuffle: true"),
@@ -317,7 +317,7 @@ def test_a_course_with_step_errors_still_gets_its_catalogue_checks(tmp_path: Pat
         (
             second / LESSON,
             second.line_of(LESSON, "kind:"),
-            "kind : « lesson » (leçon) ou « quiz » attendu",
+            "kind : « lesson » (leçon), « quiz » ou « scenario » (mise en situation) attendu",
         ),
         (
             second / "course.md",
@@ -392,7 +392,8 @@ def test_a_lesson_with_a_quiz_setting_is_refused(course, setting):
     assert (problem.path, problem.line, problem.message) == (
         course / LESSON,
         course.line_of(LESSON, setting),
-        f"{key} n'est permis que dans un quiz",
+        f"{key} n'est permis que dans un quiz"
+        + (" ou une mise en situation" if key == "pass_mark" else ""),
     )
 
 

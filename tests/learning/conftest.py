@@ -6,6 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token
+from tests.content.conftest import copy_example
 from training.catalog.models import Enrolment
 from training.content import services as content
 from training.content.models import Question, Step
@@ -18,6 +19,60 @@ SLUG = "exemple-cours"
 LESSON_1 = "01-decouvrir/01-les-trois-elements"
 LESSON_2 = "01-decouvrir/02-a-qui-signaler"
 QUIZ = "02-verifier/01-quiz"
+#: A course made for the scenario tests: the example course and a scenario after its quiz.
+SCENARIO_SLUG = "exemple-scenario"
+SCENARIO = "02-verifier/02-mise-en-situation"
+SCENARIO_FILE = """---
+kind: scenario
+title: Mise en situation d'essai
+pass_mark: 70
+---
+Vous recevez une personne accompagnée.
+
+## Étape accueil : L'accueil
+
+Une personne arrive avec un accompagnant qui répond pour elle.
+
+- Vous proposez un entretien seule à seule. → seule (meilleur)
+  > Elle peut parler librement.
+- Vous interrogez l'accompagnant. → retour (préjudiciable)
+  > Il répond à sa place.
+
+## Étape retour : Une seconde chance
+
+L'accompagnant a répondu à tout.
+
+- Vous revenez vers la personne pour lui proposer un entretien. → accueil (acceptable)
+  > Mieux vaut tard que jamais.
+- Vous clôturez l'entretien. → rompue (préjudiciable)
+  > Le lien est rompu.
+
+## Étape seule : Seule à seule
+
+Elle hésite à parler.
+
+- Vous lui dites ce que vous ferez de ce qu'elle dira. → relais (meilleur)
+  > Elle sait à quoi s'attendre.
+- Vous lui promettez le secret absolu. → relais (préjudiciable)
+  > Une promesse que vous ne pourrez pas tenir.
+
+## Fin relais : Un relais préparé
+
+Bilan : vous avez préparé l'orientation.
+
+## Fin rompue : Le lien rompu
+
+Bilan : la personne ne reviendra peut-être pas.
+"""
+
+
+def import_scenario_course(app, folder: Path) -> str:
+    """The example course with a scenario after its quiz, imported under its own slug from a
+    copy in `folder`; returns the slug."""
+    course = copy_example(folder, SCENARIO_SLUG)
+    course.write(f"{SCENARIO}.md", SCENARIO_FILE)
+    import_courses(app, course.path)
+    return SCENARIO_SLUG
 
 
 def import_courses(app, *paths: Path) -> None:

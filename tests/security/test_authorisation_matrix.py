@@ -24,6 +24,7 @@ tested by tests/monitoring/test_api.py; trainers and learners cannot hold a toke
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -31,6 +32,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token, log_in
+from tests.learning.conftest import SCENARIO, SCENARIO_SLUG, import_scenario_course
 from tests.sessions.conftest import plan
 from training.accounts.models import Profession, Role, Territory, User, UserSession
 from training.authoring import drafts
@@ -40,6 +42,7 @@ from training.catalog.models import Enrolment
 from training.certificates.services import certificate_of
 from training.content.models import Course, Question
 from training.extensions import db
+from training.learning import scenarios
 from training.learning import services as learning
 from training.monitoring import targets, tokens
 from training.sessions import invitations
@@ -165,8 +168,11 @@ learning.dashboard                  GET     login      200      200            2
 learning.image                      GET     200        200      200            200      200            200      200
 learning.mark_done                  POST    login      ok       ok             403      403            403      403
 learning.module                     GET     login      302      302            302      302            302      302
+learning.play                       GET     login      200      404            404      404            404      404
+learning.play                       POST    login      ok       404            404      404            404      404
 learning.resume                     GET     login      302      302            302      302            302      302
 learning.start_attempt              POST    login      ok       ok             403      403            403      403
+learning.start_play                 POST    login      ok       403            403      403            403      403    # L2 is not enrolled on the scenario's course
 learning.step                       GET     login      200      200            302      302            302      302
 learning.switch_version             POST    login      ok       ok             403      403            403      403
 monitoring.api_documentation        GET     login      403      403            403      403            200      200
@@ -299,8 +305,9 @@ def _correct_answers(step) -> dict[int, list[int]]:
     return {q.id: [c.id for c in q.choices if c.is_correct] for q in questions}
 
 
-def build_world(app, make_user) -> World:
-    """The people and their objects, made through the services (example course imported)."""
+def build_world(app, make_user, folder: Path) -> World:
+    """The people and their objects, made through the services (example course imported; the
+    scenario course imported from a copy made in `folder`, L enrolled on it and playing)."""
     users = {
         "learner": make_user(role=Role.LEARNER, full_name="Léa Apprenante"),
         "other-learner": make_user(role=Role.LEARNER, full_name="Louis Autre-Apprenant"),
@@ -328,6 +335,13 @@ def build_world(app, make_user) -> World:
         quiz = learning.step_of(enrolment, QUIZ)
         attempt = learning.start_attempt(enrolment, quiz)
         learning.submit_attempt(attempt, _correct_answers(quiz))
+        # L: a scenario played from the catalogue.
+        import_scenario_course(app, folder)
+        scenario_course = db.session.scalar(sa.select(Course).filter_by(slug=SCENARIO_SLUG))
+        scenario_enrolment = catalog.enrol(learner, scenario_course)
+        play = scenarios.start_play(
+            scenario_enrolment, learning.step_of(scenario_enrolment, SCENARIO)
+        )
         # L2: enrolled from the catalogue, the first lesson done and an attempt left open.
         other = catalog.enrol(other_learner, course)
         learning.mark_lesson_done(other, learning.step_of(other, LESSON))
@@ -352,6 +366,7 @@ def build_world(app, make_user) -> World:
             "number": 1,
             "fmt": "csv",
             "attempt_id": attempt.id,
+            "play_id": play.id,
             "code": certificate.code,
             "session_id": session.id,
             "user_id": learner.id,
@@ -364,6 +379,9 @@ def build_world(app, make_user) -> World:
         }
         overrides = {
             "learning.start_attempt": {"module_key": "02-verifier", "name": "01-quiz"},
+            "learning.start_play": dict(
+                zip(("module_key", "name"), SCENARIO.split("/"), strict=True), slug=SCENARIO_SLUG
+            ),
             "authoring.quiz_editor": {"path": f"{QUIZ}.md"},
             "authoring.export_gift": {"path": f"{QUIZ}.md"},
             "sessions.join": {"code": session.join_code},
@@ -414,8 +432,8 @@ def described(response) -> str:
 
 
 @pytest.fixture
-def world(app, make_user, example_course) -> World:
-    world = build_world(app, make_user)
+def world(app, make_user, example_course, tmp_path) -> World:
+    world = build_world(app, make_user, tmp_path)
     # L logs in on another browser too: that login session is one of L's objects.
     learner = world.users["learner"]
     assert log_in(app.test_client(), learner.email).status_code == 302

@@ -561,6 +561,33 @@ def submit_zip_name(world: World, value: str):
     fetch_all(trainer, ["/formateur/formations"], value)
 
 
+def submit_scenario_decision(world: World, value: str):
+    """A decision whose stage, number and choice are hostile: refused in French, nothing
+    recorded, the play's page unchanged."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.learning.conftest import SCENARIO, SCENARIO_SLUG, import_scenario_course
+
+    learner = world.client(Role.LEARNER)
+    with tempfile.TemporaryDirectory() as folder:
+        import_scenario_course(world.app, Path(folder))
+    start = f"/formations/{SCENARIO_SLUG}/{SCENARIO}/mise-en-situation"
+    learner.post(
+        f"/formations/{SCENARIO_SLUG}/inscription", data={"csrf_token": csrf_token(learner)}
+    )
+    response = learner.post(start, data={"csrf_token": csrf_token(learner)})
+    assert response.status_code == 302, response.status_code
+    play = response.location
+    for form in (
+        {"etape": value, "decision": "0", "choix": "1"},
+        {"etape": "accueil", "decision": value, "choix": "1"},
+        {"etape": "accueil", "decision": "0", "choix": value},
+    ):
+        check(learner.post(play, data={**form, "csrf_token": csrf_token(learner)}), value)
+    fetch_all(learner, [play], value)
+
+
 @dataclass(frozen=True)
 class Field:
     id: str
@@ -610,6 +637,7 @@ FIELDS = (
         SOME,
     ),
     Field("gift-upload", submit_gift, CORE),
+    Field("scenario-decision", submit_scenario_decision, CORE),
     Field("zip-names", submit_zip_name, FEW),
 )
 

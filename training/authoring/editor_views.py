@@ -27,6 +27,13 @@ STARTERS = {
     "quiz": "---\nkind: quiz\ntitle: Nouveau quiz\nestimated_minutes: 5\nmax_attempts: 3\n---\n"
     "## Écrivez ici la question ?\n\n- (x) La bonne réponse\n  > Pourquoi elle est juste.\n"
     "- ( ) Une autre réponse\n  > Pourquoi elle ne convient pas.\n",
+    "scenario": "---\nkind: scenario\ntitle: Nouvelle mise en situation\nestimated_minutes: 10\n"
+    "---\nLa situation de départ : qui vous êtes, où, ce que vous savez.\n\n"
+    "## Étape debut : Le premier choix\n\nCe qui se passe.\n\n"
+    "- Le meilleur choix. → bonne-fin (meilleur)\n  > Ce qu'il produit, et pourquoi.\n"
+    "- Un choix à éviter. → autre-fin (préjudiciable)\n  > Ce qu'il produit, et pourquoi.\n\n"
+    "## Fin bonne-fin : Une fin réussie\n\nLe bilan de cette fin.\n\n"
+    "## Fin autre-fin : Une fin à éviter\n\nLe bilan de cette fin.\n",
     "module": "---\ntitle: Nouveau module\n---\nCe que ce module présente.\n",
 }
 

@@ -49,6 +49,7 @@ class NewFileForm(RevisionForm):
         choices=[
             SelectChoice("lesson", "Leçon"),
             SelectChoice("quiz", "Quiz"),
+            SelectChoice("scenario", "Mise en situation"),
             SelectChoice("module", "Présentation du module"),
         ],
     )
@@ -146,7 +147,12 @@ class NewStepForm(RevisionForm):
     module = HiddenField(validators=[InputRequired()])
     title = StringField("Titre de la nouvelle étape", validators=[InputRequired(), Length(max=200)])
     kind = SelectField(
-        "Type d'étape", choices=[SelectChoice("lesson", "Leçon"), SelectChoice("quiz", "Quiz")]
+        "Type d'étape",
+        choices=[
+            SelectChoice("lesson", "Leçon"),
+            SelectChoice("quiz", "Quiz"),
+            SelectChoice("scenario", "Mise en situation"),
+        ],
     )
 
 

@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from training.authoring.drafts import MODULE_FILE
 from training.authoring.models import CourseDraft, DraftAsset
 from training.content.files import read_document
-from training.content.parsed import ParsedQuestion
+from training.content.parsed import ParsedQuestion, ParsedStage
 from training.content.problems import Problem
 from training.content.quiz import QuizParser
 from training.content.renderer import CourseRenderer, Source
+from training.content.scenario import ScenarioParser
 from training.extensions import db
 
 
@@ -26,6 +27,7 @@ class FilePreview:
     title: str
     body_html: str = ""
     questions: list[ParsedQuestion] = field(default_factory=list)
+    stages: list[ParsedStage] = field(default_factory=list)
     #: What reading this text alone found (the whole draft's check says more).
     problems: list[Problem] = field(default_factory=list)
 
@@ -46,6 +48,9 @@ def preview_file(draft: CourseDraft, path: str, text: str) -> FilePreview:
     preview = FilePreview(title=str(document.fields.get("title") or path))
     if document.fields.get("kind") == "quiz":
         intro, preview.questions = QuizParser(renderer, source).parse(document.body)
+        preview.body_html = renderer.render(intro, source) if intro else ""
+    elif document.fields.get("kind") == "scenario":
+        intro, preview.stages = ScenarioParser(renderer, source).parse(document.body)
         preview.body_html = renderer.render(intro, source) if intro else ""
     else:
         preview.body_html = renderer.render(document.body, source)

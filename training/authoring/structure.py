@@ -46,7 +46,7 @@ _DESTINATION = re.compile(
     r"|(?P<reference>^[ ]{0,3}\[(?:[^\]\\\n]|\\.)+\]:[ \t]*)(?P<ref_dest><[^<>\n]*>|\S+)",
     re.MULTILINE,
 )
-KIND_LABELS = {"lesson": "leçon", "quiz": "quiz"}
+KIND_LABELS = {"lesson": "leçon", "quiz": "quiz", "scenario": "mise en situation"}
 
 
 class StructureError(DraftError):

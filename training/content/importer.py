@@ -19,6 +19,8 @@ from training.content.models import (
     CourseVersion,
     Module,
     Question,
+    ScenarioChoice,
+    ScenarioStage,
     Step,
 )
 from training.content.parsed import ParsedCourse, ParsedStep
@@ -216,4 +218,23 @@ def _build_step(version: CourseVersion, position: int, parsed: ParsedStep) -> St
                     feedback_html=parsed_choice.feedback_html,
                 )
             )
+    for stage_position, parsed_stage in enumerate(parsed.stages, start=1):
+        stage = ScenarioStage(
+            position=stage_position,
+            key=parsed_stage.key,
+            title=parsed_stage.title,
+            is_ending=parsed_stage.is_ending,
+            text_html=parsed_stage.text_html,
+        )
+        step.stages.append(stage)
+        stage.choices = [
+            ScenarioChoice(
+                position=choice_position,
+                text_html=choice.text_html,
+                consequence_html=choice.consequence_html,
+                rating=choice.rating,
+                next_stage=choice.next_stage,
+            )
+            for choice_position, choice in enumerate(parsed_stage.choices, start=1)
+        ]
     return step

@@ -124,7 +124,7 @@ class Step(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("module_id", "position"),
         sa.UniqueConstraint("version_id", "key"),
-        sa.CheckConstraint("kind IN ('lesson', 'quiz')", name="kind_is_known"),
+        sa.CheckConstraint("kind IN ('lesson', 'quiz', 'scenario')", name="kind_is_known"),
         sa.CheckConstraint(
             "pass_mark IS NULL OR pass_mark BETWEEN 0 AND 100", name="pass_mark_is_a_percentage"
         ),
@@ -146,10 +146,12 @@ class Step(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(10))
     title: Mapped[str] = mapped_column(sa.Text)
     estimated_minutes: Mapped[int | None]
-    #: Markdown before the first question for a quiz; the whole lesson otherwise.
+    #: Markdown before the first question for a quiz; the whole file body for a scenario (its
+    #: stages are also stored as rows, for the player); the whole lesson otherwise.
     body_md: Mapped[str] = mapped_column(sa.Text)
+    #: The lesson, the quiz's introduction or the scenario's starting situation.
     body_html: Mapped[str] = mapped_column(sa.Text)
-    #: Quiz only; null means the course's pass mark (see `effective_pass_mark`).
+    #: Quiz or scenario; null means the course's pass mark (see `effective_pass_mark`).
     pass_mark: Mapped[int | None]
     #: Quiz only; null means unlimited attempts.
     max_attempts: Mapped[int | None]
@@ -163,6 +165,9 @@ class Step(db.Model):
     module: Mapped[Module] = relationship(back_populates="steps")
     questions: Mapped[list["Question"]] = relationship(
         back_populates="step", order_by="Question.position", cascade="all, delete-orphan"
+    )
+    stages: Mapped[list["ScenarioStage"]] = relationship(
+        back_populates="step", order_by="ScenarioStage.position", cascade="all, delete-orphan"
     )
 
     def __repr__(self) -> str:
@@ -224,6 +229,61 @@ class Choice(db.Model):
 
     def __repr__(self) -> str:
         return f"<Choice {self.position} of question {self.question_id}>"
+
+
+class ScenarioStage(db.Model):
+    """A stage of a scenario step: a situation and its choices, or an ending and its debrief."""
+
+    __tablename__ = "scenario_stages"
+    __table_args__ = (
+        sa.UniqueConstraint("step_id", "position"),
+        sa.UniqueConstraint("step_id", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(sa.ForeignKey("course_steps.id", ondelete="CASCADE"))
+    #: 1-based order in the file; play starts at position 1.
+    position: Mapped[int]
+    #: The name the choices lead to (« accueil »), unique in the scenario.
+    key: Mapped[str] = mapped_column(sa.String(40))
+    title: Mapped[str] = mapped_column(sa.Text)
+    is_ending: Mapped[bool]
+    #: The situation, or for an ending the debrief (its Markdown is in the step's body_md).
+    text_html: Mapped[str] = mapped_column(sa.Text)
+
+    step: Mapped[Step] = relationship(back_populates="stages")
+    choices: Mapped[list["ScenarioChoice"]] = relationship(
+        back_populates="stage", order_by="ScenarioChoice.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<ScenarioStage {self.key} of step {self.step_id}>"
+
+
+class ScenarioChoice(db.Model):
+    __tablename__ = "scenario_choices"
+    __table_args__ = (
+        sa.UniqueConstraint("stage_id", "position"),
+        sa.CheckConstraint("rating IN ('best', 'acceptable', 'harmful')", name="rating_is_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("scenario_stages.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    text_html: Mapped[str] = mapped_column(sa.Text)
+    #: Shown right after the decision.
+    consequence_html: Mapped[str] = mapped_column(sa.Text)
+    #: best, acceptable or harmful (see content/scenario.py for the points of each).
+    rating: Mapped[str] = mapped_column(sa.String(20))
+    #: Key of the stage this choice leads to, in the same scenario.
+    next_stage: Mapped[str] = mapped_column(sa.String(40))
+
+    stage: Mapped[ScenarioStage] = relationship(back_populates="choices")
+
+    def __repr__(self) -> str:
+        return f"<ScenarioChoice {self.position} of stage {self.stage_id}>"
 
 
 class CourseAsset(db.Model):

@@ -41,6 +41,38 @@ class ParsedQuestion:
 
 
 @dataclass
+class ParsedScenarioChoice:
+    #: Markdown of the choice, without the trailing « → clé (évaluation) ».
+    text: str
+    #: "best", "acceptable" or "harmful" (scenario.RATINGS).
+    rating: str
+    #: Key of the stage or ending the choice leads to.
+    next_stage: str
+    #: Markdown of the consequence shown after the decision, without the « > ».
+    consequence: str
+    text_html: str = ""
+    consequence_html: str = ""
+    #: 1-based line of the choice in its file (0 when not read from a file).
+    line: int = field(default=0, compare=False)
+
+
+@dataclass
+class ParsedStage:
+    """A stage of a scenario (`## Étape clé : titre`) or one of its endings (`## Fin …`)."""
+
+    key: str
+    #: Plain text after « : » in the heading.
+    title: str
+    is_ending: bool
+    #: Markdown of the stage's text; for an ending, its debrief.
+    text: str
+    text_html: str = ""
+    choices: list[ParsedScenarioChoice] = field(default_factory=list)
+    #: 1-based line of the stage's « ## » heading in its file (0 when not read from a file).
+    line: int = field(default=0, compare=False)
+
+
+@dataclass
 class ParsedStep:
     key: str
     kind: str
@@ -52,6 +84,9 @@ class ParsedStep:
     body: str
     body_html: str = ""
     questions: list[ParsedQuestion] = field(default_factory=list)
+    #: The stages of a scenario, in file order (their Markdown is also in `body`, which a
+    #: scenario keeps whole and which covers them in the content hash).
+    stages: list[ParsedStage] = field(default_factory=list)
     #: Paths of the course images this step shows, part of its content hash.
     images: set[str] = field(default_factory=set)
     content_hash: str = ""
@@ -154,13 +189,14 @@ def _canonical_question(question: ParsedQuestion) -> dict[str, Any]:
 
 def canonical_step(step: ParsedStep, course_pass_mark: int, image_hashes: dict[str, str]) -> dict:
     """What a step says, whatever its place: the key and position are left out on purpose."""
-    is_quiz = step.kind == "quiz"
+    # A scenario is passed at a mark too; its stages are in its body, already hashed.
+    is_graded = step.kind in ("quiz", "scenario")
     return {
         "kind": step.kind,
         "title": step.title,
         "estimated_minutes": step.estimated_minutes,
         "pass_mark": (step.pass_mark if step.pass_mark is not None else course_pass_mark)
-        if is_quiz
+        if is_graded
         else None,
         "max_attempts": step.max_attempts,
         "shuffle": step.shuffle,

@@ -25,6 +25,7 @@ from training.content.quiz import QuizParser
 from training.content.quiz_shape import quiz_shape_findings
 from training.content.renderer import CourseRenderer, Source
 from training.content.review import find_review_notes
+from training.content.scenario import ScenarioParser, best_path_score
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
@@ -54,7 +55,9 @@ STEP_KEYS = {
     "shuffle": False,
 }
 QUIZ_ONLY_KEYS = ("pass_mark", "max_attempts", "shuffle")
-STEP_KINDS = ("lesson", "quiz")
+#: A scenario is passed at a mark like a quiz, but is replayed at will, its choices in order.
+SCENARIO_REFUSED_KEYS = ("max_attempts", "shuffle")
+STEP_KINDS = ("lesson", "quiz", "scenario")
 NAME_HINT = (
     "deux chiffres, un tiret, puis des lettres sans accent, des chiffres ou des tirets"
     " (par exemple 01-introduction)"
@@ -222,6 +225,12 @@ class _CourseReader:
             course.fiche = fiche
         self._check_quiz_shapes([module for module in parsed_modules if module is not None])
         problems = sorted(self.problems + renderer.problems)
+        self._check_scenario_pass_marks(
+            [module for module in parsed_modules if module is not None],
+            course.pass_mark if course is not None else None,
+            {problem.path for problem in problems if problem.is_error},
+        )
+        problems = sorted(self.problems + renderer.problems)
         if course is None:
             return CourseReading(None, problems)
         course.modules = [module for module in parsed_modules if module is not None]
@@ -247,6 +256,29 @@ class _CourseReader:
             for finding in quiz_shape_findings(quizzes, each_question=False):
                 message = f"ensemble des {len(quizzes)} quiz du cours : {finding.message}"
                 self.problems.append(Problem(self.folder / "course.md", 1, message, "warning"))
+
+    def _check_scenario_pass_marks(
+        self, modules: list[ParsedModule], course_pass_mark: int | None, in_error: set[Path]
+    ) -> None:
+        """Report the scenarios that nobody can pass: whose best path scores under the pass
+        mark (the scenario's own, else the course's). A scenario file with errors is left
+        alone: its best path means nothing yet."""
+        for module in modules:
+            for step in module.steps:
+                path = self.folder / f"{step.key}.md"
+                if step.kind != "scenario" or path in in_error:
+                    continue
+                pass_mark = step.pass_mark if step.pass_mark is not None else course_pass_mark
+                score = best_path_score(step.stages)
+                if pass_mark is None or score is None or score >= pass_mark:
+                    continue
+                whose = "de cette mise en situation" if step.pass_mark is not None else "du cours"
+                self._error(
+                    path,
+                    f"le meilleur chemin obtient {score} %, sous la note de réussite {whose}"
+                    f" ({pass_mark} %) : personne ne peut réussir cette mise en situation ;"
+                    " revoyez l'évaluation des choix du meilleur chemin ou abaissez pass_mark",
+                )
 
     def _document(self, path: Path) -> Document | None:
         if not path.is_file():
@@ -420,7 +452,8 @@ def build_step(
     key: str, document: Document, renderer: CourseRenderer, problems: list[Problem]
 ) -> ParsedStep | None:
     """The step `key` ("<module>/<name>") read from its file `document` as `flask courses check`
-    reads it: front matter, then the lesson or the quiz's questions, rendered by `renderer`.
+    reads it: front matter, then the lesson, the quiz's questions or the scenario's stages,
+    rendered by `renderer`.
 
     Problems of the front matter go to `problems`, those of the body to `renderer.problems`.
     None if the kind of step cannot be told.
@@ -428,18 +461,22 @@ def build_step(
     fields = _Fields(document, STEP_KEYS, problems)
     kind = fields.text("kind")
     if kind is not None and kind not in STEP_KINDS:
-        fields.problem("kind", "kind : « lesson » (leçon) ou « quiz » attendu")
+        fields.problem(
+            "kind",
+            "kind : « lesson » (leçon), « quiz » ou « scenario » (mise en situation) attendu",
+        )
         kind = None
-    if kind == "lesson":
-        for key_name in QUIZ_ONLY_KEYS:
-            if key_name in document.fields:
-                fields.problem(key_name, f"{key_name} n'est permis que dans un quiz")
+    refused = {"lesson": QUIZ_ONLY_KEYS, "scenario": SCENARIO_REFUSED_KEYS}.get(kind or "", ())
+    for key_name in refused:
+        if key_name in document.fields:
+            where = "un quiz ou une mise en situation" if key_name == "pass_mark" else "un quiz"
+            fields.problem(key_name, f"{key_name} n'est permis que dans {where}")
     step = ParsedStep(
         key=key,
         kind=kind or "lesson",
         title=fields.text("title") or "",
         estimated_minutes=fields.integer("estimated_minutes", 0),
-        pass_mark=fields.integer("pass_mark", 0, 100) if kind == "quiz" else None,
+        pass_mark=fields.integer("pass_mark", 0, 100) if kind in ("quiz", "scenario") else None,
         max_attempts=fields.integer("max_attempts", 1) if kind == "quiz" else None,
         shuffle=fields.boolean("shuffle") if kind == "quiz" else False,
         body=document.body,
@@ -449,6 +486,12 @@ def build_step(
     if kind == "quiz":
         step.body, step.questions = QuizParser(renderer, source).parse(document.body)
         step.body_html = renderer.render(step.body, source) if step.body else ""
+    elif kind == "scenario":
+        # The body stays whole (stored and exported as written); the page shows the starting
+        # situation, then one stage at a time.
+        parser = ScenarioParser(renderer, source)
+        _intro, step.stages = parser.parse(document.body)
+        step.body_html = parser.intro_html
     else:
         step.body_html = renderer.render(step.body, source)
     step.images = source.images

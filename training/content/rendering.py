@@ -6,15 +6,24 @@ produces (review notes left out of the learners' HTML, say), `rerender_versions`
 stored version's HTML up to date from its stored Markdown, without changing what it says.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from training.content.fiche import FICHE_FILE
-from training.content.models import CourseAsset, CourseVersion, Module, Question, Step
+from training.content.models import (
+    CourseAsset,
+    CourseVersion,
+    Module,
+    Question,
+    ScenarioStage,
+    Step,
+)
+from training.content.parsed import ParsedStage
 from training.content.renderer import CourseRenderer, Source
+from training.content.scenario import ScenarioParser
 from training.extensions import db
 
 
@@ -41,6 +50,8 @@ class StepPreview:
     step: Step
     body_html: str
     questions: list[QuestionPreview]
+    #: A scenario's stages, with each choice's rating and next stage.
+    stages: list[ParsedStage] = field(default_factory=list)
 
 
 def version_renderer(version: CourseVersion, *, show_review_notes: bool = False) -> CourseRenderer:
@@ -60,7 +71,18 @@ def _step_body_html(renderer: CourseRenderer, step: Step) -> str:
     source = _source(f"{step.key}.md", step.module.key)
     if step.kind == "quiz" and not step.body_md:
         return ""
+    if step.kind == "scenario":
+        intro, _stages = _scenario(renderer, step)
+        return renderer.render(intro, source)
     return renderer.render(step.body_md, source)
+
+
+def _scenario(renderer: CourseRenderer, step: Step) -> tuple[str, list[ParsedStage]]:
+    """A scenario's starting situation (Markdown) and its stages, rendered from its stored body
+    as the parser renders them at import."""
+    if step.kind != "scenario":
+        return "", []
+    return ScenarioParser(renderer, _source(f"{step.key}.md", step.module.key)).parse(step.body_md)
 
 
 def _question_preview(renderer: CourseRenderer, step: Step, question: Question) -> QuestionPreview:
@@ -93,6 +115,7 @@ def preview_step(version: CourseVersion, step: Step) -> StepPreview:
         step=step,
         body_html=_step_body_html(renderer, step),
         questions=[_question_preview(renderer, step, question) for question in step.questions],
+        stages=_scenario(renderer, step)[1],
     )
 
 
@@ -123,7 +146,10 @@ def rerender_version(version: CourseVersion) -> int:
         sa.select(Module)
         .where(Module.version_id == version.id)
         .options(
-            selectinload(Module.steps).selectinload(Step.questions).selectinload(Question.choices)
+            selectinload(Module.steps).selectinload(Step.questions).selectinload(Question.choices),
+            selectinload(Module.steps)
+            .selectinload(Step.stages)
+            .selectinload(ScenarioStage.choices),
         )
     )
     for module in modules:
@@ -139,6 +165,11 @@ def rerender_version(version: CourseVersion) -> int:
                 for choice, rendered in zip(question.choices, preview.choices, strict=True):
                     changed += _assign(choice, "text_html", rendered.text_html)
                     changed += _assign(choice, "feedback_html", rendered.feedback_html)
+            for stage, parsed in zip(step.stages, _scenario(renderer, step)[1], strict=True):
+                changed += _assign(stage, "text_html", parsed.text_html)
+                for choice, parsed_choice in zip(stage.choices, parsed.choices, strict=True):
+                    changed += _assign(choice, "text_html", parsed_choice.text_html)
+                    changed += _assign(choice, "consequence_html", parsed_choice.consequence_html)
     db.session.flush()
     return changed
 

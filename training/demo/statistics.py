@@ -18,9 +18,11 @@ from training.certificates.codes import generate_code
 from training.certificates.models import Certificate
 from training.certificates.services import expiry_for
 from training.content.models import Module, Step
+from training.content.scenario import best_path, path_score
 from training.demo.answers import SimulatedQuestion, simulate_attempt, simulated_questions
 from training.extensions import db
-from training.learning.models import QuizAttempt, StepCompletion
+from training.learning.models import QuizAttempt, ScenarioAttempt, StepCompletion
+from training.learning.scenarios import Scenario, scenario_of
 from training.learning.services import quiz_questions
 from training.monitoring.models import TargetPopulation
 from training.timeutils import PARIS, utcnow
@@ -147,7 +149,8 @@ def _write_enrolments(rng, now, enrolments, user_ids, users, steps) -> None:
     emails = {user_id: email for email, user_id in user_ids.items()}
     versions = {v.id: v for v in latest_versions()}
     quizzes = _quizzes(versions.values(), steps)
-    completions, attempts, certificates, completed = [], [], [], []
+    scenario_steps = _scenarios(versions.values(), steps)
+    completions, attempts, plays, certificates, completed = [], [], [], [], []
     outcomes = [outcome for *_, outcome in enrolments]
     for (enrolment_id, user_id, version_id, enrolled_at), outcome in zip(
         rows, outcomes, strict=True
@@ -166,6 +169,8 @@ def _write_enrolments(rng, now, enrolments, user_ids, users, steps) -> None:
             )
             if kind == "quiz":
                 attempts.extend(_passed_quiz(rng, enrolment_id, step_id, quizzes[step_id], moment))
+            if kind == "scenario":
+                plays.extend(_passed_scenario(rng, enrolment_id, scenario_steps[step_id], moment))
         if finish:
             completed.append({"id": enrolment_id, "completed_at": moment})
             version = versions[version_id]
@@ -182,6 +187,8 @@ def _write_enrolments(rng, now, enrolments, user_ids, users, steps) -> None:
             )  # fmt: skip
     db.session.execute(sa.insert(StepCompletion.__table__), completions)
     db.session.execute(sa.insert(QuizAttempt.__table__), attempts)
+    if plays:
+        db.session.execute(sa.insert(ScenarioAttempt.__table__), plays)
     db.session.execute(sa.update(Enrolment), completed)
     db.session.execute(sa.insert(Certificate.__table__), certificates)
 
@@ -197,6 +204,51 @@ def _quizzes(versions, steps) -> dict[int, tuple[int, list[SimulatedQuestion]]]:
         step_id: (step.effective_pass_mark, simulated_questions(step.key, quiz_questions(step)))
         for step_id, step in by_id.items()
     }
+
+
+def _scenarios(versions, steps) -> dict[int, tuple[Step, Scenario]]:
+    """Scenario step id -> the step and its stages."""
+    ids = [step_id for v in versions for step_id, kind in steps[v.id] if kind == "scenario"]
+    return {
+        step.id: (step, scenario_of(step))
+        for step in db.session.scalars(sa.select(Step).where(Step.id.in_(ids)))
+    }
+
+
+def _passed_scenario(rng, enrolment_id, scenario: tuple[Step, Scenario], moment) -> list[dict]:
+    """The plays of a learner who passed this scenario: a first one where each decision is the
+    best choice with a probability drawn per learner (the trainers' choice counts), then, when
+    it failed, one along the best path."""
+    step, stages = scenario
+    skill = min(max(rng.gauss(0.7, 0.15), 0.2), 0.95)
+    best = dict(best_path(list(stages.stages.values())) or [])
+    path, stage = [], stages.first
+    while not stage.is_ending and len(path) < 2 * len(stages.stages):
+        choice = stage.choices[best[stage.key]] if stage.key in best else stage.choices[0]
+        if rng.random() > skill:
+            choice = rng.choice(stage.choices)
+        path.append(choice)
+        stage = stages.stages[choice.next_stage]
+    plays = []
+    for number, taken in ((1, path), (2, [])):
+        if number == 2:
+            taken = [stages.stages[key].choices[index] for key, index in best.items()]
+        ending = stages.stages[taken[-1].next_stage]
+        if not ending.is_ending:
+            continue
+        score = path_score([choice.rating for choice in taken])
+        plays.append(
+            {
+                "enrolment_id": enrolment_id, "step_id": step.id, "number": len(plays) + 1,
+                "pass_mark": step.effective_pass_mark, "started_at": moment,
+                "stage_key": ending.key, "path": [choice.id for choice in taken],
+                "decisions": len(taken), "finished_at": moment, "score": score,
+                "passed": score >= step.effective_pass_mark,
+            }
+        )  # fmt: skip
+        if plays[-1]["passed"]:
+            break
+    return plays
 
 
 def _passed_quiz(rng, enrolment_id, step_id, quiz, moment) -> list[dict]:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("learning", __name__)
 
-from training.learning import views  # noqa: E402, F401
+from training.learning import scenario_views, views  # noqa: E402, F401

@@ -65,3 +65,43 @@ class QuizAttempt(db.Model):
 
     def __repr__(self) -> str:
         return f"<QuizAttempt {self.id} #{self.number} step={self.step_id}>"
+
+
+class ScenarioAttempt(db.Model):
+    """One play of a scenario: the decisions taken, in order, until an ending.
+
+    `decisions` counts the choices recorded; a decision is recorded by a conditional UPDATE on
+    that count (see services.decide), so that a reload, a second tab or the back button never
+    records one twice.
+    """
+
+    __tablename__ = "scenario_attempts"
+    __table_args__ = (
+        sa.UniqueConstraint("enrolment_id", "step_id", "number"),
+        sa.CheckConstraint("number >= 1", name="number_is_positive"),
+        sa.CheckConstraint("pass_mark BETWEEN 0 AND 100", name="pass_mark_is_a_percentage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enrolments.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[int] = mapped_column(sa.ForeignKey("course_steps.id"), index=True)
+    number: Mapped[int]
+    #: The pass mark in force when the play started.
+    pass_mark: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: Key of the stage shown now; the ending's once finished.
+    stage_key: Mapped[str] = mapped_column(sa.String(40))
+    #: Ids of the choices taken (ScenarioChoice), in order.
+    path: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    decisions: Mapped[int] = mapped_column(default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    score: Mapped[int | None]
+    passed: Mapped[bool | None]
+
+    enrolment: Mapped[Enrolment] = relationship()
+    step: Mapped[Step] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ScenarioAttempt {self.id} #{self.number} step={self.step_id}>"

@@ -158,7 +158,7 @@ def step_of(enrolment: Enrolment, key: str) -> Step | None:
     )
 
 
-def _record_done(enrolment: Enrolment, step: Step, carried_over: bool = False) -> None:
+def record_done(enrolment: Enrolment, step: Step, carried_over: bool = False) -> None:
     """Idempotent: a second completion of the same step (double click, replay) is ignored."""
     exists = db.session.scalar(
         sa.select(StepCompletion.id).where(
@@ -212,7 +212,7 @@ def mark_lesson_done(enrolment: Enrolment, step: Step) -> bool:
     """Mark a lesson finished; True when this completes the course."""
     if step.version_id != enrolment.version_id or step.kind != "lesson":
         raise LearningError("Cette étape ne peut pas être marquée comme terminée.")
-    _record_done(enrolment, step)
+    record_done(enrolment, step)
     return complete_if_done(enrolment)
 
 
@@ -367,7 +367,7 @@ def submit_attempt(
     enrolment_changed(attempt.enrolment_id)
     completed = False
     if result.passed:
-        _record_done(attempt.enrolment, attempt.step)
+        record_done(attempt.enrolment, attempt.step)
         completed = complete_if_done(attempt.enrolment)
     return Submission(attempt, recorded=True, course_completed=completed)
 
@@ -427,7 +427,7 @@ def switch_version(enrolment: Enrolment, version: CourseVersion) -> int:
     kept = 0
     for step in db.session.scalars(sa.select(Step).where(Step.version_id == version.id)):
         if step.content_hash in done_hashes:
-            _record_done(enrolment, step, carried_over=True)
+            record_done(enrolment, step, carried_over=True)
             kept += 1
     db.session.refresh(enrolment)
     complete_if_done(enrolment)

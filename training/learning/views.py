@@ -14,7 +14,7 @@ from training.catalog import services as catalog
 from training.certificates import services as certificates
 from training.content.services import get_asset, latest_version
 from training.extensions import db
-from training.learning import bp, services
+from training.learning import bp, scenarios, services
 from training.learning.grading import ForgedAnswerError
 
 
@@ -31,7 +31,7 @@ def _to_course_page(slug: str):
     return redirect(url_for("catalog.course", slug=slug))
 
 
-def _posted_step(slug: str, key: str):
+def posted_step(slug: str, key: str):
     """The enrolment and step a POST acts on: 404 for an unknown course or step, 403 when not
     enrolled, 400 without a valid CSRF token."""
     _, enrolment = _enrolment_of(slug)
@@ -79,7 +79,7 @@ def module(slug: str, module_key: str):
 @bp.route("/formations/<slug>/<module_key>/<name>")
 @login_required
 def step(slug: str, module_key: str, name: str):
-    """A lesson, or a quiz's introduction, with the outline and navigation."""
+    """A lesson, or the introduction of a quiz or a scenario, with the outline and navigation."""
     course, enrolment = _enrolment_of(slug)
     if enrolment is None:
         return _to_course_page(slug)
@@ -88,7 +88,13 @@ def step(slug: str, module_key: str, name: str):
     if current is None:
         abort(404)
     done = services.done_step_ids(enrolment)
-    attempts = services.attempts_of(enrolment, current) if current.kind == "quiz" else []
+    attempts, open_attempt = [], None
+    if current.kind == "quiz":
+        attempts = services.attempts_of(enrolment, current)
+        open_attempt = next((a for a in attempts if a.submitted_at is None), None)
+    elif current.kind == "scenario":
+        attempts = scenarios.plays_of(enrolment, current)
+        open_attempt = next((a for a in attempts if a.finished_at is None), None)
     previous, following = outline.neighbours(current)
     return render_template(
         "learning/step.html",
@@ -104,7 +110,7 @@ def step(slug: str, module_key: str, name: str):
         following=following,
         attempts=attempts,
         attempts_left=services.attempts_left(current, attempts),
-        open_attempt=next((a for a in attempts if a.submitted_at is None), None),
+        open_attempt=open_attempt,
         best_score=max((a.score for a in attempts if a.score is not None), default=None),
         form=EmptyForm(),
     )
@@ -114,7 +120,7 @@ def step(slug: str, module_key: str, name: str):
 @login_required
 def mark_done(slug: str, module_key: str, name: str):
     """« J'ai terminé cette étape »: record it, then go to the next step."""
-    enrolment, current = _posted_step(slug, f"{module_key}/{name}")
+    enrolment, current = posted_step(slug, f"{module_key}/{name}")
     try:
         completed = services.mark_lesson_done(enrolment, current)
     except services.LearningError:
@@ -130,7 +136,7 @@ def mark_done(slug: str, module_key: str, name: str):
 @login_required
 def start_attempt(slug: str, module_key: str, name: str):
     """Start (or go back to) an attempt at a quiz."""
-    enrolment, current = _posted_step(slug, f"{module_key}/{name}")
+    enrolment, current = posted_step(slug, f"{module_key}/{name}")
     try:
         attempt = services.start_attempt(enrolment, current)
     except services.LearningError as error:

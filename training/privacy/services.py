@@ -10,9 +10,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from training.accounts.models import User
 from training.catalog.models import Enrolment
 from training.certificates.models import Certificate
-from training.content.models import Question, Step
+from training.content.models import Question, ScenarioChoice, Step
 from training.extensions import db
-from training.learning.models import QuizAttempt, StepCompletion
+from training.learning.models import QuizAttempt, ScenarioAttempt, StepCompletion
 from training.timeutils import utcnow
 
 
@@ -47,8 +47,9 @@ def _readable_answers(attempt: QuizAttempt, questions: list[Question]) -> list[d
 
 def personal_data(user: User) -> dict[str, Any]:
     """Everything tied to `user`: account, enrolments with steps done, quiz attempts with the
-    answers given, certificates. Nothing about other people, and no content of the courses
-    beyond titles, step keys and the texts of the questions and choices the user answered.
+    answers given, scenario plays with the choices taken, certificates. Nothing about other
+    people, and no content of the courses beyond titles, step keys and the texts of the
+    questions and choices the user answered.
     A fixed number of queries, whatever the history."""
     enrolments = db.session.scalars(
         sa.select(Enrolment)
@@ -69,6 +70,19 @@ def personal_data(user: User) -> dict[str, Any]:
         .where(QuizAttempt.enrolment_id.in_(ids))
         .order_by(QuizAttempt.started_at)
     ).all()
+    plays = db.session.execute(
+        sa.select(ScenarioAttempt, Step.key)
+        .join(Step, Step.id == ScenarioAttempt.step_id)
+        .where(ScenarioAttempt.enrolment_id.in_(ids))
+        .order_by(ScenarioAttempt.started_at)
+    ).all()
+    choices = dict(
+        db.session.execute(
+            sa.select(ScenarioChoice.id, ScenarioChoice.text_html).where(
+                ScenarioChoice.id.in_(sorted({i for play, _ in plays for i in play.path}))
+            )
+        ).all()
+    )
     certificates = db.session.scalars(
         sa.select(Certificate).where(Certificate.enrolment_id.in_(ids))
     ).all()
@@ -123,6 +137,19 @@ def personal_data(user: User) -> dict[str, Any]:
                     }
                     for attempt, key in attempts
                     if attempt.enrolment_id == enrolment.id
+                ],
+                "mises_en_situation": [
+                    {
+                        "mise_en_situation": key,
+                        "partie": play.number,
+                        "commencee_le": _moment(play.started_at),
+                        "terminee_le": _moment(play.finished_at),
+                        "choix": [_text(choices.get(choice_id, "")) for choice_id in play.path],
+                        "score": play.score,
+                        "reussie": play.passed,
+                    }
+                    for play, key in plays
+                    if play.enrolment_id == enrolment.id
                 ],
             }
             for enrolment in enrolments

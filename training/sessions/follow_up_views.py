@@ -105,7 +105,7 @@ def grant_attempt(session_id: int):
 @bp.route("/statistiques")
 @roles_required(*TRAINERS)
 def quiz_statistics_index():
-    """The quizzes of the courses the trainer teaches (every course for an admin)."""
+    """The quizzes and scenarios of the courses the trainer teaches (every course for an admin)."""
     return render_template(
         "sessions/statistics_index.html", courses=statistics.taught_courses(current_user)
     )
@@ -114,13 +114,24 @@ def quiz_statistics_index():
 @bp.route("/statistiques/<slug>/<path:quiz_key>")
 @roles_required(*TRAINERS)
 def quiz_statistics(slug: str, quiz_key: str):
-    """A quiz's statistics over first attempts: the whole course, or one session."""
-    step = statistics.taught_quiz(current_user, slug, quiz_key) or abort(404)
+    """A quiz's statistics over first attempts, or a scenario's choice counts over first plays:
+    the whole course, or one session."""
+    step = statistics.taught_step(current_user, slug, quiz_key) or abort(404)
     sessions = statistics.sessions_of_course(current_user, step.version.course_id)
     chosen = None
     if request.args.get("session"):
         wanted = request.args["session"]
         chosen = next((s for s in sessions if str(s.id) == wanted), None) or abort(404)
+    if step.kind == "scenario":
+        return render_template(
+            "sessions/scenario_statistics.html",
+            report=statistics.scenario_report(step, chosen),
+            step=step,
+            slug=slug,
+            sessions=sessions,
+            chosen=chosen,
+            min_attempts=MIN_ATTEMPTS,
+        )
     report = statistics.quiz_report(step, chosen)
     return render_template(
         "sessions/statistics.html",

@@ -1,20 +1,32 @@
-"""Quiz statistics as trainers read them: which quizzes they may see, and the figures of one.
+"""Quiz and scenario statistics as trainers read them: which steps they may see, and the
+figures of one.
 
-The maths is in quiz_statistics.py; this module gathers first attempts from the database.
+The maths of quizzes is in quiz_statistics.py; this module gathers first attempts (first plays
+of a scenario) from the database.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from training.accounts.models import Role, User
 from training.catalog.services import latest_versions
-from training.content.models import CourseVersion, Module, Question, Step
+from training.content.models import (
+    CourseVersion,
+    Module,
+    Question,
+    ScenarioChoice,
+    ScenarioStage,
+    Step,
+)
 from training.extensions import db
-from training.learning.models import QuizAttempt
+from training.learning.models import QuizAttempt, ScenarioAttempt
+from training.learning.scenarios import scenario_of
 from training.learning.services import quiz_questions
 from training.sessions.models import SessionMember, TrainingSession
 from training.sessions.quiz_statistics import (
+    MIN_ATTEMPTS,
     AttemptAnswers,
     QuestionSpec,
     QuizStatistics,
@@ -26,10 +38,12 @@ from training.sessions.quiz_statistics import (
 class TaughtCourse:
     version: CourseVersion
     quizzes: list[Step]
+    scenarios: list[Step]
 
 
 def taught_courses(user: User) -> list[TaughtCourse]:
-    """The courses whose statistics `user` may read, newest version, with their quizzes.
+    """The courses whose statistics `user` may read, newest version, with their quizzes and
+    scenarios.
 
     Until courses have owners, a trainer teaches the courses of their sessions; an admin
     reads every course.
@@ -42,22 +56,31 @@ def taught_courses(user: User) -> list[TaughtCourse]:
             )
         )
         versions = [version for version in versions if version.course_id in taught]
-    quizzes: dict[int, list[Step]] = {}
+    steps: dict[tuple[int, str], list[Step]] = {}
     for step in db.session.scalars(
         sa.select(Step)
         .join(Module, Module.id == Step.module_id)
-        .where(Step.version_id.in_([v.id for v in versions]), Step.kind == "quiz")
+        .where(
+            Step.version_id.in_([v.id for v in versions]),
+            Step.kind.in_(("quiz", "scenario")),
+        )
         .order_by(Module.position, Step.position)
     ):
-        quizzes.setdefault(step.version_id, []).append(step)
-    return [TaughtCourse(version, quizzes.get(version.id, [])) for version in versions]
+        steps.setdefault((step.version_id, step.kind), []).append(step)
+    return [
+        TaughtCourse(
+            version, steps.get((version.id, "quiz"), []), steps.get((version.id, "scenario"), [])
+        )
+        for version in versions
+    ]
 
 
-def taught_quiz(user: User, slug: str, quiz_key: str) -> Step | None:
-    """The quiz of the newest version of course `slug`, if `user` may read its statistics."""
+def taught_step(user: User, slug: str, key: str) -> Step | None:
+    """The quiz or scenario of the newest version of course `slug`, if `user` may read its
+    statistics."""
     for course in taught_courses(user):
         if course.version.course.slug == slug:
-            return next((step for step in course.quizzes if step.key == quiz_key), None)
+            return next((s for s in course.quizzes + course.scenarios if s.key == key), None)
     return None
 
 
@@ -120,3 +143,48 @@ def quiz_report(step: Step, session: TrainingSession | None = None) -> QuizRepor
         for question in questions
     ]
     return QuizReport(step, questions, quiz_statistics(specs, attempts), len(attempts))
+
+
+@dataclass(frozen=True)
+class StageCounts:
+    stage: ScenarioStage
+    #: Decisions taken at this stage in the plays counted (a stage played twice counts twice).
+    decisions: int
+    #: Each choice and how often it was taken; None under MIN_ATTEMPTS decisions.
+    choices: list[tuple[ScenarioChoice, int]] | None
+
+
+@dataclass(frozen=True)
+class ScenarioReport:
+    step: Step
+    #: First plays counted, finished or not.
+    plays: int
+    stages: list[StageCounts]
+
+
+def scenario_report(step: Step, session: TrainingSession | None = None) -> ScenarioReport:
+    """How often each choice of each stage was taken in learners' first plays of this scenario
+    (of this version), by every learner of the course or only by the members of `session`.
+
+    Counts under MIN_ATTEMPTS are hidden, as for quizzes: with fewer, one person's decisions
+    could be read from them.
+    """
+    statement = sa.select(ScenarioAttempt.path).where(
+        ScenarioAttempt.step_id == step.id, ScenarioAttempt.number == 1
+    )
+    if session is not None:
+        statement = statement.where(
+            ScenarioAttempt.enrolment_id.in_(
+                sa.select(SessionMember.enrolment_id).where(SessionMember.session_id == session.id)
+            )
+        )
+    paths = db.session.scalars(statement).all()
+    taken = Counter(choice_id for path in paths for choice_id in path)
+    stages = []
+    for stage in scenario_of(step).stages.values():
+        if stage.is_ending:
+            continue
+        counts = [(choice, taken[choice.id]) for choice in stage.choices]
+        decisions = sum(count for _, count in counts)
+        stages.append(StageCounts(stage, decisions, counts if decisions >= MIN_ATTEMPTS else None))
+    return ScenarioReport(step, len(paths), stages)

@@ -8,6 +8,13 @@
     summary.focus();
   }
 
+  // A page opened at a part of itself that takes focus (a scenario's consequence, after a
+  // decision): focus it, so that a screen reader reads it first and Tab goes on from there.
+  var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  if (target && target.getAttribute("tabindex") === "-1") {
+    target.focus();
+  }
+
   // Print buttons are hidden without this script (the browser's own menu prints as well).
   Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
     button.hidden = false;
