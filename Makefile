@@ -28,7 +28,11 @@ run: install assets
 	MAIL_PORT=$(MAIL_PORT) $(BIN)/flask jobs worker & \
 	MAIL_PORT=$(MAIL_PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: install assets lint test-tools test-sqlite test-postgresql
+# The two passes run side by side, one per core (each is one pytest process), each with its own
+# Redis database so that their rate limits never add up; --output-sync prints each pass's report
+# in one piece when it ends.
+test: install assets lint test-tools
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
 
 # The production stack on this machine, to try it (docs/deploiement.md): production settings
 # with a key made once in instance/, PostgreSQL at DATABASE_URL and Redis at REDIS_URL (local
@@ -45,10 +49,13 @@ lint:
 
 # The browser journeys (tests/browser, marker `browser`) run in the SQLite pass only: they start
 # their own server on a temporary SQLite database, whatever --database says.
+# The PostgreSQL pass leaves out the tests that use no database (tests/conftest.py).
 test-sqlite:
+	TEST_REDIS_URL="$${TEST_REDIS_URL_SQLITE:-redis://127.0.0.1:6379/1}" \
 	CHROMIUM="$$(command -v chromium chromium-browser | head -n 1)" $(BIN)/pytest
 
 test-postgresql:
+	TEST_REDIS_URL="$${TEST_REDIS_URL:-redis://127.0.0.1:6379/0}" \
 	$(BIN)/pytest --database=postgresql -m "not browser"
 
 # Debian's Chromium for the browser journeys (never a browser downloaded at run time), a Java
