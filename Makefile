@@ -28,11 +28,7 @@ run: install assets
 	MAIL_PORT=$(MAIL_PORT) $(BIN)/flask jobs worker & \
 	MAIL_PORT=$(MAIL_PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# The two passes run side by side, one per core (each is one pytest process), each with its own
-# Redis database so that their rate limits never add up; --output-sync prints each pass's report
-# in one piece when it ends.
-test: install assets lint test-tools
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
+test: install assets lint test-tools test-sqlite test-postgresql
 
 # The production stack on this machine, to try it (docs/deploiement.md): production settings
 # with a key made once in instance/, PostgreSQL at DATABASE_URL and Redis at REDIS_URL (local
@@ -49,14 +45,16 @@ lint:
 
 # The browser journeys (tests/browser, marker `browser`) run in the SQLite pass only: they start
 # their own server on a temporary SQLite database, whatever --database says.
-# The PostgreSQL pass leaves out the tests that use no database (tests/conftest.py).
+# Tests without a browser run in one pytest-xdist worker per core, each with its own database;
+# the journeys run in one process of their own (they are already busy on every core: the
+# browser, the site and the checks), after them.
 test-sqlite:
-	TEST_REDIS_URL="$${TEST_REDIS_URL_SQLITE:-redis://127.0.0.1:6379/1}" \
-	CHROMIUM="$$(command -v chromium chromium-browser | head -n 1)" $(BIN)/pytest
+	$(BIN)/pytest -m "not browser" -n auto
+	CHROMIUM="$$(command -v chromium chromium-browser | head -n 1)" $(BIN)/pytest -m browser
 
+# The PostgreSQL pass leaves out the tests that use no database (see tests/conftest.py).
 test-postgresql:
-	TEST_REDIS_URL="$${TEST_REDIS_URL:-redis://127.0.0.1:6379/0}" \
-	$(BIN)/pytest --database=postgresql -m "not browser"
+	$(BIN)/pytest --database=postgresql -m "not browser" -n auto
 
 # Debian's Chromium for the browser journeys (never a browser downloaded at run time), a Java
 # runtime for the Nu Html Checker, and the tools a third party uses on a certificate (poppler's

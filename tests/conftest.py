@@ -1,7 +1,8 @@
 """Test fixtures shared by every feature.
 
-One database per run: a temporary SQLite file (default) or, with `--database=postgresql`, a fresh
-PostgreSQL database created on the server at TEST_DATABASE_URL and dropped at the end. Both are
+One database per run (per worker with pytest-xdist's `-n`): a temporary SQLite file (default)
+or, with `--database=postgresql`, a fresh PostgreSQL database created on the server at
+TEST_DATABASE_URL and dropped at the end. Both are
 built with the migrations (`flask db upgrade`), never `create_all`. Each test runs inside a
 transaction that is rolled back, so tests do not see each other's data.
 

@@ -69,11 +69,15 @@ def test_every_demo_account_can_log_in_through_the_form(app):
         assert log_in(app.test_client(), email, DEMO_PASSWORD).status_code == 302, email
 
 
-def test_demo_gives_the_trainer_a_session_and_quiz_statistics_to_read(app):
+def test_demo_gives_the_trainer_a_session_and_statistics_to_read(app):
+    """A session, quiz statistics with figures to read, and scenario plays: every demo
+    completion of a scenario comes with its plays, and the first stage's choice counts show
+    harmful choices taken as well as best ones."""
     from training.catalog.services import latest_versions
     from training.content.models import Step
+    from training.learning.models import ScenarioAttempt, StepCompletion
     from training.sessions.models import SessionMember, TrainingSession
-    from training.sessions.statistics import quiz_report
+    from training.sessions.statistics import quiz_report, scenario_report
 
     runner = app.test_cli_runner()
     assert "Session de démonstration du formateur" in runner.invoke(args=["demo"]).output
@@ -92,31 +96,10 @@ def test_demo_gives_the_trainer_a_session_and_quiz_statistics_to_read(app):
         )
         report = quiz_report(final)
         in_session = quiz_report(final, session)
-    assert in_session.statistics is not None
-    assert 5 <= in_session.attempts < report.attempts
-    assert report.statistics is not None
-    assert report.attempts == report.statistics.attempts >= 100
-    facilities = [question.facility for question in report.statistics.questions]
-    assert min(facilities) < 70 < max(facilities)
-    assert all(q.discrimination and q.discrimination > 0 for q in report.statistics.questions)
-
-
-def test_demo_scenarios_have_first_plays_whose_choice_counts_a_trainer_reads(app):
-    """Every demo completion of a scenario comes with its plays: the trainer's page shows the
-    choices of the first stage, harmful ones included, and at least one passing play."""
-    from training.content.models import Step
-    from training.learning.models import ScenarioAttempt, StepCompletion
-    from training.sessions.statistics import scenario_report
-
-    app.test_cli_runner().invoke(args=["demo"])
-    with app.app_context():
         scenario = db.session.scalar(
-            sa.select(Step)
-            .where(Step.kind == "scenario", Step.key.like("03-secret-signalement%"))
-            .order_by(Step.id.desc())
+            sa.select(Step).filter_by(version_id=teachers.id, kind="scenario")
         )
-        report = scenario_report(scenario)
-        first = report.stages[0]
+        plays = scenario_report(scenario)
         passed = db.session.scalar(
             sa.select(sa.func.count(sa.distinct(ScenarioAttempt.enrolment_id))).where(
                 ScenarioAttempt.step_id == scenario.id, ScenarioAttempt.passed
@@ -125,7 +108,14 @@ def test_demo_scenarios_have_first_plays_whose_choice_counts_a_trainer_reads(app
         done = db.session.scalar(
             sa.select(sa.func.count(StepCompletion.id)).where(StepCompletion.step_id == scenario.id)
         )
-    assert report.plays >= 50
-    assert first.choices is not None
-    assert {choice.rating for choice, count in first.choices if count} >= {"best", "harmful"}
+    assert plays.plays >= 50
+    assert plays.stages[0].choices is not None
+    assert {c.rating for c, count in plays.stages[0].choices if count} >= {"best", "harmful"}
     assert passed == done
+    assert in_session.statistics is not None
+    assert 5 <= in_session.attempts < report.attempts
+    assert report.statistics is not None
+    assert report.attempts == report.statistics.attempts >= 100
+    facilities = [question.facility for question in report.statistics.questions]
+    assert min(facilities) < 70 < max(facilities)
+    assert all(q.discrimination and q.discrimination > 0 for q in report.statistics.questions)

@@ -70,6 +70,7 @@ class Journey:
         doc_capture: str | None = None,
         doc_capture_320px: bool = False,
         screenshot: bool = True,
+        narrow_only: bool = False,
     ) -> Page:
         """Wait for the page the last action led to, and audit it.
 
@@ -78,6 +79,9 @@ class Journey:
         <doc_capture>-320px.png). `screenshot=False`: no full-page screenshot of the page as
         it is (the slowest part for a long lesson); axe-core, the HTML kept for the checker and
         the reflow views still run, and a failing reflow view is still captured.
+        `narrow_only`: reflow checked at 320 px only, for content shown in a layout that other
+        journeys check in every view (at 640 px, the 200 % view, the page keeps the small-screen
+        layout of 320 px, with twice the room).
         """
         assert screenshot or not doc_capture, "doc_capture needs the screenshot"
         page = self.page
@@ -105,7 +109,8 @@ class Journey:
         self.audit.keep_source(self.name, index, name, url, html)
         narrow_capture = doc_capture_320px and doc_capture and self.audit.update_doc_captures
         try:
-            for view, viewport in REFLOW_VIEWS.items():
+            views = {"320px": REFLOW_VIEWS["320px"]} if narrow_only else REFLOW_VIEWS
+            for view, viewport in views.items():
                 page.set_viewport_size(viewport)
                 problem = reflow_problem(page)
                 if problem or (narrow_capture and view == "320px"):

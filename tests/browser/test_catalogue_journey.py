@@ -56,9 +56,9 @@ def test_learner_visits_every_step_of_every_catalogue_course(journey, mailbox, l
         page.get_by_role("navigation", name="Menu principal").get_by_role(
             "link", name="Formations"
         ).click()
-        journey.check(f"{course.slug} — catalogue", screenshot=False)
+        journey.check(f"{course.slug} — catalogue", screenshot=False, narrow_only=True)
         page.get_by_role("main").get_by_role("link", name=course.title, exact=True).click()
-        journey.check(f"{course.slug} — fiche de la formation", screenshot=False)
+        journey.check(f"{course.slug} — fiche de la formation", screenshot=False, narrow_only=True)
         if course.fiche is not None:
             # The course page links to its fiche réflexe; the learner opens it later, from the
             # course page's address, so as not to load the course page twice.
@@ -68,7 +68,7 @@ def test_learner_visits_every_step_of_every_catalogue_course(journey, mailbox, l
         visit_every_step(journey, course, complete=course.slug in required, right=right_choices)
         if course.fiche is not None:
             page.goto(fiche_url)
-            journey.check(f"{course.slug} — fiche réflexe", screenshot=False)
+            journey.check(f"{course.slug} — fiche réflexe", screenshot=False, narrow_only=True)
             expect(page.get_by_role("heading", level=1)).to_have_text(course.fiche.title)
 
 
@@ -79,7 +79,7 @@ def visit_every_step(journey, course: ParsedCourse, *, complete: bool, right: se
     steps = [step for module in course.modules for step in module.steps]
     for position, step in enumerate(steps, start=1):
         name = f"{course.slug} — {step.key}"
-        journey.check(name, screenshot=False)
+        journey.check(name, screenshot=False, narrow_only=True)
         expect(page.get_by_role("heading", level=1)).to_have_text(step.title)
         expect(page.get_by_text(f"Étape {position} sur {len(steps)}")).to_be_visible()
         last = position == len(steps)
@@ -95,7 +95,9 @@ def visit_every_step(journey, course: ParsedCourse, *, complete: bool, right: se
         elif complete:
             page.get_by_role("button", name="J'ai terminé cette étape").click()
             if last:
-                journey.check(f"{course.slug} — formation terminée", screenshot=False)
+                journey.check(
+                    f"{course.slug} — formation terminée", screenshot=False, narrow_only=True
+                )
                 expect(page.get_by_role("status")).to_contain_text("vous avez terminé")
         elif not last:
             next_link(page).click()
@@ -112,10 +114,10 @@ def next_link(page: Page):
 def pass_quiz(journey, name: str, right: set[str]) -> None:
     page = journey.page
     page.get_by_role("button", name="Commencer le quiz").click()
-    journey.check(f"{name} — questions", screenshot=False)
+    journey.check(f"{name} — questions", screenshot=False, narrow_only=True)
     answer_rightly(page, right)
     page.get_by_role("button", name="Valider mes réponses").click()
-    journey.check(f"{name} — résultat", screenshot=False)
+    journey.check(f"{name} — résultat", screenshot=False, narrow_only=True)
     expect(page.locator("#resultat")).to_contain_text("Quiz réussi")
 
 
@@ -126,7 +128,7 @@ def play_best_path(journey, name: str, step: ParsedStep) -> None:
     page.get_by_role("button", name="Commencer la mise en situation").click()
     stages = {stage.key: stage for stage in step.stages}
     for number, (key, index) in enumerate(best_path(step.stages), start=1):
-        journey.check(f"{name} — décision {number}", screenshot=False)
+        journey.check(f"{name} — décision {number}", screenshot=False, narrow_only=True)
         expect(page.get_by_role("group")).to_have_accessible_name(
             f"{stages[key].title} : que faites-vous ?"
         )
@@ -134,10 +136,10 @@ def play_best_path(journey, name: str, step: ParsedStep) -> None:
             assert is_focused(page.locator("#consequence"))
         page.get_by_role("group").locator("label").nth(index).click()
         page.get_by_role("button", name="Valider ce choix").click()
-    journey.check(f"{name} — bilan", screenshot=False)
+    journey.check(f"{name} — bilan", screenshot=False, narrow_only=True)
     expect(page.get_by_role("main")).to_contain_text("Mise en situation réussie : 100 %")
     page.get_by_role("navigation", name="vous êtes ici :").get_by_role(
         "link", name=step.title, exact=True
     ).click()
-    journey.check(f"{name} — étape réussie", screenshot=False)
+    journey.check(f"{name} — étape réussie", screenshot=False, narrow_only=True)
     expect(page.get_by_text("Mise en situation réussie")).to_be_visible()

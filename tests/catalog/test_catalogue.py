@@ -56,7 +56,7 @@ def test_a_visitor_sees_every_course_and_is_invited_to_log_in(client, catalogue)
 
 def test_course_cards_show_duration_modules_and_audiences(login_as, catalogue):
     html = login_as(profession="enseignant").get("/formations").get_data(as_text=True)
-    assert "91 min · 4 modules" in html
+    assert "106 min · 4 modules" in html
     assert "Pour : Enseignant ou personnel de l&#39;éducation" in html
 
 

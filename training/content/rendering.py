@@ -72,17 +72,18 @@ def _step_body_html(renderer: CourseRenderer, step: Step) -> str:
     if step.kind == "quiz" and not step.body_md:
         return ""
     if step.kind == "scenario":
-        intro, _stages = _scenario(renderer, step)
-        return renderer.render(intro, source)
+        return _scenario(renderer, step)[0]
     return renderer.render(step.body_md, source)
 
 
 def _scenario(renderer: CourseRenderer, step: Step) -> tuple[str, list[ParsedStage]]:
-    """A scenario's starting situation (Markdown) and its stages, rendered from its stored body
-    as the parser renders them at import."""
+    """A scenario's starting situation (HTML) and its stages, rendered from its stored body as
+    the parser renders them at import."""
     if step.kind != "scenario":
         return "", []
-    return ScenarioParser(renderer, _source(f"{step.key}.md", step.module.key)).parse(step.body_md)
+    parser = ScenarioParser(renderer, _source(f"{step.key}.md", step.module.key))
+    _intro, stages = parser.parse(step.body_md)
+    return parser.intro_html, stages
 
 
 def _question_preview(renderer: CourseRenderer, step: Step, question: Question) -> QuestionPreview:
