@@ -64,25 +64,18 @@ def play(play_id: int):
         if not form.validate_on_submit():
             abort(400)
         try:
-            stage_key, number, choice_id = _posted_decision()
-            if choice_id is None:
-                missing_choice = (
-                    stage_key == play.stage_key
-                    and number == play.decisions
-                    and play.finished_at is None
-                )
-                stale = not missing_choice
-            else:
-                decision = scenarios.decide(play, scenario, stage_key, number, choice_id)
-                stale = not decision.recorded
+            decision = scenarios.decide(play, scenario, *_posted_decision())
         except ForgedAnswerError:
             abort(400)
-        if not stale and not missing_choice:
-            db.session.commit()
-            if decision.course_completed:
-                flash("Félicitations : vous avez terminé cette formation.", "success")
-            return redirect(url_for("learning.play", play_id=play.id, _anchor="consequence"))
-        status = 422 if missing_choice else 409
+        except scenarios.NoChoiceError:
+            status, missing_choice = 422, True
+        else:
+            if decision.recorded:
+                db.session.commit()
+                if decision.course_completed:
+                    flash("Félicitations : vous avez terminé cette formation.", "success")
+                return redirect(url_for("learning.play", play_id=play.id, _anchor="consequence"))
+            status, stale = 409, True
     last = scenarios.moves(scenario, play.path[-1:])
     context = {
         "play": play,

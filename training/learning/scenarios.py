@@ -108,6 +108,13 @@ def play_for(user: User, play_id: int) -> ScenarioAttempt | None:
     )
 
 
+class NoChoiceError(LearningError):
+    """A decision sent without a choice ticked: a person's slip, shown next to the choices."""
+
+    def __init__(self) -> None:
+        super().__init__("Choisissez une réponse.")
+
+
 @dataclass(frozen=True)
 class Decision:
     #: False when the play had moved on (a reload, another tab): nothing was recorded.
@@ -116,12 +123,13 @@ class Decision:
 
 
 def decide(
-    play: ScenarioAttempt, scenario: Scenario, stage_key: str, number: int, choice_id: int
+    play: ScenarioAttempt, scenario: Scenario, stage_key: str, number: int, choice_id: int | None
 ) -> Decision:
     """Record the choice `choice_id` taken on `stage_key` as decision `number` (0-based).
 
-    Raises ForgedAnswerError for a choice that is not one of that stage's (not a mistake a
-    person can make with the form).
+    Not recorded when the play is no longer there (see the module's docstring). Raises
+    NoChoiceError when no choice was ticked on the stage the play stands at, ForgedAnswerError
+    for a choice that is not one of that stage's (not a mistake a person can make with the form).
     """
     if (
         play.finished_at is not None
@@ -130,6 +138,8 @@ def decide(
         or stage_key not in scenario.stages
     ):
         return Decision(recorded=False)
+    if choice_id is None:
+        raise NoChoiceError
     stage = scenario.stages[stage_key]
     choice = next((c for c in stage.choices if c.id == choice_id), None)
     if choice is None:
