@@ -45,12 +45,11 @@ lint:
 
 # The browser journeys (tests/browser, marker `browser`) run in the SQLite pass only: they start
 # their own server on a temporary SQLite database, whatever --database says.
-# Tests without a browser run in one pytest-xdist worker per core, each with its own database;
-# the journeys run in one process of their own (they are already busy on every core: the
-# browser, the site and the checks), after them.
+# Both passes run in one pytest-xdist worker per core, each worker with its own database (and,
+# for the journeys, its own site and browser); the journeys after the other tests.
 test-sqlite:
 	$(BIN)/pytest -m "not browser" -n auto
-	CHROMIUM="$$(command -v chromium chromium-browser | head -n 1)" $(BIN)/pytest -m browser
+	CHROMIUM="$$(command -v chromium chromium-browser | head -n 1)" $(BIN)/pytest -m browser -n auto
 
 # The PostgreSQL pass leaves out the tests that use no database (see tests/conftest.py).
 test-postgresql:

@@ -14,6 +14,7 @@ Prepare data with the factories (they push their own short context), then use th
 import os
 import re
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -56,6 +57,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 #: Fixtures through which a test reaches a database: a test using none of them runs the same on
 #: both, so the PostgreSQL pass leaves it to the SQLite one.
 DATABASE_FIXTURES = {"app", "database_url"}
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    """The browser journeys' audit, from the summaries their run wrote (one per pytest-xdist
+    worker): here rather than in tests/browser, whose conftest the xdist controller never
+    loads."""
+    if config.getoption("markexpr") == "not browser":
+        return
+    from tests.browser.audit import RESULTS_DIR, report_summaries
+
+    started = config.stash.get(STARTED_AT, 0.0)
+    folders = [RESULTS_DIR, *sorted(p for p in RESULTS_DIR.glob("gw*") if p.is_dir())]
+    fresh = [f for f in folders if (f / "summary.json").is_file()
+             and (f / "summary.json").stat().st_mtime >= started]  # fmt: skip
+    report_summaries(terminalreporter, fresh)
+
+
+STARTED_AT = pytest.StashKey[float]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[STARTED_AT] = time.time()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -16,6 +16,7 @@ from .live_server import PROJECT_ROOT
 AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 RESULTS_DIR = PROJECT_ROOT / "test-results"
+SUMMARY_FILE = "summary.json"
 DOC_CAPTURES_DIR = PROJECT_ROOT / "docs" / "captures"
 
 #: WCAG 2.0 and 2.1, levels A and AA, plus the rules axe maps to RGAA 4 criteria
@@ -109,9 +110,22 @@ class SessionAudit:
     axe_undecided: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        (self.results_dir / SUMMARY_FILE).unlink(missing_ok=True)
         for folder in ("captures", "html"):
             shutil.rmtree(self.results_dir / folder, ignore_errors=True)
             (self.results_dir / folder).mkdir(parents=True, exist_ok=True)
+
+    def write_summary(self) -> None:
+        """What the end of the run reports, kept as JSON beside the captures: with
+        pytest-xdist, each worker writes its own and the controller prints them together."""
+        summary = {
+            "pages": len(self.pages),
+            "captures": str(self.results_dir / "captures"),
+            "axe_undecided": self.axe_undecided,
+            "validator_note": self.validator_note,
+            "validator_warnings": self.validator_warnings,
+        }
+        (self.results_dir / SUMMARY_FILE).write_text(json.dumps(summary), encoding="utf-8")
 
     def capture_path(self, journey: str, index: int, name: str, variant: str = "") -> Path:
         folder = self.results_dir / "captures" / _slug(journey)
@@ -159,3 +173,37 @@ class SessionAudit:
             else:
                 self.validator_warnings.setdefault(message["message"], []).append(where)
         return errors
+
+
+def report_summaries(terminalreporter, folders: list[Path]) -> None:
+    """Print the summaries (SessionAudit.write_summary) found in `folders`, added up."""
+    summaries = [
+        json.loads((folder / SUMMARY_FILE).read_text(encoding="utf-8"))
+        for folder in folders
+        if (folder / SUMMARY_FILE).is_file()
+    ]
+    if not summaries:
+        return
+    undecided: dict[str, int] = {}
+    warnings: dict[str, list[str]] = {}
+    for summary in summaries:
+        for rule, count in summary["axe_undecided"].items():
+            undecided[rule] = undecided.get(rule, 0) + count
+        for warning, pages in summary["validator_warnings"].items():
+            warnings.setdefault(warning, []).extend(pages)
+    terminalreporter.section("browser journeys")
+    terminalreporter.write_line(
+        f"{sum(s['pages'] for s in summaries)} pages checked (axe-core, 320 px, 200 % zoom,"
+        f" Nu Html Checker); screenshots in {', '.join(s['captures'] for s in summaries)}"
+    )
+    if undecided:
+        terminalreporter.write_line(
+            "axe-core could not decide (review by hand): "
+            + ", ".join(f"{rule} on {count} page(s)" for rule, count in undecided.items())
+        )
+    for note in {s["validator_note"] for s in summaries if s["validator_note"]}:
+        terminalreporter.write_line(note)
+    for warning, pages in warnings.items():
+        terminalreporter.write_line(
+            f"vnu warning on {len(pages)} page(s), e.g. {pages[0]}: {warning}"
+        )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from .audit import AXE_SCRIPT, DESKTOP, SessionAudit
+from .audit import AXE_SCRIPT, DESKTOP, RESULTS_DIR, SessionAudit
 from .journey import Journey
 from .live_server import LiveServer
 
@@ -24,8 +24,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-AUDIT_KEY = pytest.StashKey[SessionAudit]()
 
 
 def _in_ci() -> bool:
@@ -70,15 +68,28 @@ def java_executable() -> str | None:
 
 @pytest.fixture(scope="session")
 def session_audit(request: pytest.FixtureRequest, java_executable) -> Iterator[SessionAudit]:
-    """Collects every page checked; validates their HTML in one vnu call at the end."""
-    audit = SessionAudit(update_doc_captures=os.environ.get("UPDATE_DOC_CAPTURES") == "1")
-    request.config.stash[AUDIT_KEY] = audit
+    """Collects every page checked; validates their HTML in one vnu call at the end.
+
+    Each pytest-xdist worker has its own audit and results folder (test-results/<worker>); the
+    summary each writes is printed by tests/conftest.py's pytest_terminal_summary."""
+    audit = SessionAudit(
+        results_dir=results_dir(),
+        update_doc_captures=os.environ.get("UPDATE_DOC_CAPTURES") == "1",
+    )
     yield audit
-    if java_executable is None:
-        audit.validator_note = "HTML not validated: no java on PATH (`make test` installs it)."
-        return
-    errors = audit.validate_html(java_executable)
-    assert not errors, f"Nu Html Checker: {len(errors)} error(s)\n" + "\n".join(errors)
+    try:
+        if java_executable is None:
+            audit.validator_note = "HTML not validated: no java on PATH (`make test` installs it)."
+            return
+        errors = audit.validate_html(java_executable)
+        assert not errors, f"Nu Html Checker: {len(errors)} error(s)\n" + "\n".join(errors)
+    finally:
+        audit.write_summary()
+
+
+def results_dir() -> Path:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return RESULTS_DIR / worker if worker else RESULTS_DIR
 
 
 @pytest.fixture(scope="session")
@@ -145,25 +156,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if report.when == "call" and report.failed:
         item.journey_failed = True
     return report
-
-
-def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    audit = config.stash.get(AUDIT_KEY, None)
-    if audit is None:
-        return
-    terminalreporter.section("browser journeys")
-    terminalreporter.write_line(
-        f"{len(audit.pages)} pages checked (axe-core, 320 px, 200 % zoom, Nu Html Checker); "
-        f"screenshots in {audit.results_dir / 'captures'}"
-    )
-    if audit.axe_undecided:
-        terminalreporter.write_line(
-            "axe-core could not decide (review by hand): "
-            + ", ".join(f"{rule} on {pages} page(s)" for rule, pages in audit.axe_undecided.items())
-        )
-    if audit.validator_note:
-        terminalreporter.write_line(audit.validator_note)
-    for warning, pages in audit.validator_warnings.items():
-        terminalreporter.write_line(
-            f"vnu warning on {len(pages)} page(s), e.g. {pages[0]}: {warning}"
-        )

@@ -1,12 +1,14 @@
 """Every step of every catalogue course, visited once and audited: content (a table, a long
 list, a heading skipped in a lesson) can never bring an accessibility violation back unseen.
 
-A new learner enrols in each course of `courses/` (the one `flask demo` imports), the common
-core first: the tracks require it, so she completes it as a learner does (« J'ai terminé cette
-étape », quizzes passed); in the tracks, « Étape suivante » takes her from step to step, a
-quiz's page is checked without starting it, and each scenario is played along its best path,
-every stage checked. Lessons are long: their full-page screenshot is
-skipped (`screenshot=False`), axe-core, the HTML checker and the reflow views still run.
+A new learner enrols in the common core and some tracks of `courses/` (the ones `flask demo`
+imports), the common core first: the tracks require it, so she completes it as a learner does
+(« J'ai terminé cette étape », quizzes passed); the demo learner who finished the common core
+visits the other tracks, in a second test that pytest-xdist can run beside the first. In the
+tracks, « Étape suivante » leads from step to step, a quiz's page is checked without starting
+it, and each scenario is played along its best path, every stage checked. Lessons are long:
+their full-page screenshot is skipped (`screenshot=False`) and reflow is checked at 320 px
+only (`narrow_only`); axe-core and the HTML checker run on every page.
 """
 
 from playwright.sync_api import Page, expect
@@ -17,7 +19,7 @@ from training.content.scenario import best_path
 
 from .keyboard import is_focused
 from .live_server import PROJECT_ROOT
-from .steps import answer_rightly, confirm_email, log_in, new_email, sign_up
+from .steps import answer_rightly, confirm_email, log_in, log_in_as_demo, new_email, sign_up
 
 CATALOGUE = PROJECT_ROOT / "courses"
 
@@ -41,17 +43,36 @@ def catalogue_courses() -> list[ParsedCourse]:
     return ordered
 
 
-def test_learner_visits_every_step_of_every_catalogue_course(journey, mailbox, live_site):
-    courses = catalogue_courses()
-    assert len(courses) >= 7, [course.slug for course in courses]
-    required = {slug for course in courses for slug in course.prerequisites}
-    right_choices = live_site.right_choice_ids()
+#: The tracks the demo learner who finished the common core visits, in a test of her own: the
+#: two tests share the catalogue between pytest-xdist's workers. The health track is not hers:
+#: tests/browser/test_without_javascript.py enrols her there.
+CERTIFIED_LEARNER_TRACKS = {"enseignants", "inspection-travail", "magistrats"}
 
-    page = journey.start()
+
+def test_a_new_learner_visits_every_step_of_the_common_core_and_tracks(journey, mailbox, live_site):
+    courses = [c for c in catalogue_courses() if c.slug not in CERTIFIED_LEARNER_TRACKS]
+    assert len(courses) >= 4, [course.slug for course in courses]
+    journey.start()
     email = new_email("Camille")
     sign_up(journey, email=email, full_name="Camille Roux")
     confirm_email(journey, mailbox, email)
     log_in(journey, email)
+    visit_courses(journey, courses, live_site.right_choice_ids())
+
+
+def test_the_certified_learner_visits_every_step_of_the_other_tracks(journey, live_site):
+    courses = [c for c in catalogue_courses() if c.slug in CERTIFIED_LEARNER_TRACKS]
+    assert len(courses) == len(CERTIFIED_LEARNER_TRACKS)
+    journey.start()
+    log_in_as_demo(journey, "certified")
+    visit_courses(journey, courses, live_site.right_choice_ids())
+
+
+def visit_courses(journey, courses: list[ParsedCourse], right_choices: set[str]) -> None:
+    """Enrol in each course from the catalogue and visit its steps; the courses another
+    course requires are completed."""
+    page = journey.page
+    required = {slug for course in catalogue_courses() for slug in course.prerequisites}
     for course in courses:
         page.get_by_role("navigation", name="Menu principal").get_by_role(
             "link", name="Formations"
