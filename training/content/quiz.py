@@ -28,6 +28,20 @@ def clean_block(lines: list[str]) -> str:
     return "\n".join(lines[start:]).rstrip()
 
 
+def unquote(lines: list[str], quote: Token) -> str:
+    """The Markdown of the blockquote `quote` (a choice's feedback or consequence), « > » off."""
+    return clean_block(
+        [_FEEDBACK_PREFIX.sub("", line, count=1) for line in lines[slice(*quote.map)]]
+    )
+
+
+def blocks_from(children: list[Token], line: int) -> list[Token]:
+    """The blocks among a list item's `children` that start on `line` or after it."""
+    return [
+        token for token in children if token.nesting != -1 and token.map and token.map[0] >= line
+    ]
+
+
 class QuizParser:
     """Parses one quiz body; problems go to the renderer's list, like the other problems."""
 
@@ -169,14 +183,8 @@ class QuizParser:
         feedback = ""
         if quotes:
             quote = quotes[0]
-            feedback = clean_block(
-                [_FEEDBACK_PREFIX.sub("", line, count=1) for line in lines[slice(*quote.map)]]
-            )
-            trailing = [
-                token
-                for token in children
-                if token.nesting != -1 and token.map and token.map[0] >= quote.map[1]
-            ]
+            feedback = unquote(lines, quote)
+            trailing = blocks_from(children, quote.map[1])
             if trailing:
                 self._problem(
                     trailing[0].map[0],

@@ -19,7 +19,7 @@ from markdown_it.token import Token
 
 from training.content.parsed import ParsedScenarioChoice, ParsedStage
 from training.content.problems import Problem
-from training.content.quiz import clean_block
+from training.content.quiz import blocks_from, clean_block, unquote
 from training.content.renderer import CourseRenderer, Source, tokenize
 
 #: How a trainer writes a choice's rating, and how it is stored.
@@ -47,7 +47,6 @@ _ARROW = re.compile(r"→|->")
 #: The end of a choice: « → clé (évaluation) ». The key may hold neither « > » nor « → », so
 #: that the last arrow of the text is the one that counts.
 _TARGET = re.compile(r"\s*(?:→|->)\s*(?P<key>[^()→>]*?)\s*\((?P<rating>[^()]*)\)\s*\Z")
-_QUOTE_PREFIX = re.compile(r"^\s*> ?|^\s*")
 
 HEADING_HINT = (
     "une mise en situation se découpe en « ## Étape <clé> : <titre> » (une décision à prendre)"
@@ -340,14 +339,8 @@ class ScenarioParser:
         consequence = ""
         if quotes:
             quote = quotes[0]
-            consequence = clean_block(
-                [_QUOTE_PREFIX.sub("", line, count=1) for line in lines[slice(*quote.map)]]
-            )
-            trailing = [
-                token
-                for token in children
-                if token.nesting != -1 and token.map and token.map[0] >= quote.map[1]
-            ]
+            consequence = unquote(lines, quote)
+            trailing = blocks_from(children, quote.map[1])
             if trailing:
                 self._problem(
                     trailing[0].map[0],
