@@ -6,6 +6,7 @@ import re
 from tests.conftest import csrf_token
 from tests.learning.conftest import LESSON_1, ROOT, SLUG, enrol, import_courses
 from tests.learning.test_queries import BIG, BIG_LESSON, counted
+from training.learning.outline import forget_outlines
 
 LONG_TEXTS = ("body_md", "body_html", "intro_md", "intro_html")
 VERSION_TEXTS = ("presentation_md", "presentation_html", "fiche_md", "fiche_html")
@@ -16,27 +17,39 @@ def outline_query(statements: list[str]) -> str:
     return query
 
 
-def test_the_outline_of_a_lesson_page_loads_titles_not_texts(app, login_as, example_course):
+def test_the_outline_of_a_lesson_page_loads_titles_not_texts_once(app, login_as, example_course):
     import_courses(app, ROOT / "courses" / BIG)
     client = login_as()
     enrol(client, BIG)
+    forget_outlines(app)
     with counted(app) as statements:
         response = client.get(f"/formations/{BIG}/{BIG_LESSON}")
     assert response.status_code == 200
     outline = outline_query(statements)
     assert not [column for column in LONG_TEXTS if column in outline]
-    # The step shown still has its text: one row's, read when the template needs it.
+    # The step shown has its HTML, not its Markdown source, which no learner's page shows.
+    (step,) = [s for s in statements if "FROM course_steps" in s and s != outline]
+    assert "body_html" in step
+    assert "body_md" not in step
     assert "lesson-body" in response.get_data(as_text=True)
     assert len(re.findall(r"<p>", response.get_data(as_text=True))) > 3
+    # A published version never changes: its outline is read once per process.
+    with counted(app) as again:
+        assert client.get(f"/formations/{BIG}/{BIG_LESSON}").status_code == 200
+    assert not [s for s in again if "JOIN course_modules" in s]
 
 
-def test_the_course_page_outline_loads_titles_not_texts(app, login_as, example_course):
+def test_the_course_page_outline_loads_titles_not_texts_once(app, login_as, example_course):
     client = login_as()
     enrol(client, SLUG)
+    forget_outlines(app)
     with counted(app) as statements:
         assert client.get(f"/formations/{SLUG}/").status_code == 200
     outline = outline_query(statements)
     assert not [column for column in LONG_TEXTS if column in outline]
+    with counted(app) as again:
+        assert client.get(f"/formations/{SLUG}/").status_code == 200
+    assert not [s for s in again if "JOIN course_modules" in s]
 
 
 def test_review_notes_of_a_published_version_are_looked_for_once(app, login_as, example_course):

@@ -12,6 +12,7 @@ from training.content import services as content
 from training.errors import render_error
 from training.extensions import db
 from training.learning import services as learning
+from training.learning.outline import outline_of
 
 
 @bp.route("/formations")
@@ -32,7 +33,7 @@ def catalogue():
 @public
 def course(slug: str):
     """Presentation, outline and the learner's next action."""
-    return _course_page(services.course_by_slug(slug) or abort(404))
+    return _course_page(slug)
 
 
 def _learner_version(course):
@@ -44,12 +45,19 @@ def _learner_version(course):
     return enrolment, enrolment.version if enrolment else content.latest_version(course.slug)
 
 
-def _course_page(course, error: services.EnrolmentError | None = None):
-    enrolment, version = _learner_version(course)
-    outline = learning.outline_of(version.id)
+def _course_page(slug: str, error: services.EnrolmentError | None = None):
+    """The course page of `slug` (404 if unknown), for the learner's version if enrolled."""
+    if current_user.is_authenticated:
+        course, enrolment = services.course_and_enrolment(current_user, slug)
+    else:
+        course, enrolment = services.course_by_slug(slug), None
+    if course is None:
+        abort(404)
+    newest = content.latest_version(slug)
+    version = enrolment.version if enrolment else newest
+    outline = outline_of(version.id)
     done = learning.done_step_ids(enrolment) if enrolment else set()
     certificate = certificates.certificate_of(enrolment) if enrolment else None
-    newest = content.latest_version(course.slug)
     prerequisites = services.prerequisites_of(
         newest, current_user if current_user.is_authenticated else None
     )
@@ -61,12 +69,11 @@ def _course_page(course, error: services.EnrolmentError | None = None):
         enrolment=enrolment,
         done=done,
         progress=learning.progress_for(outline, done) if enrolment else None,
-        newer=learning.newer_version(enrolment) if enrolment else None,
+        newer=newest if enrolment and newest.id != enrolment.version_id else None,
         certificate=certificate,
         certificate_status=certificates.status_of(certificate) if certificate else None,
         newest=newest,
         under_review=content.has_review_notes(newest),
-        professions={p.code: p.name for p in list_professions()},
         prerequisites=prerequisites,
         missing_prerequisites=[p for p in prerequisites if not p.done],
         form=EmptyForm(),
@@ -126,7 +133,7 @@ def enrol(slug: str):
     try:
         services.enrol_from_catalogue(current_user, course)
     except services.EnrolmentError as error:
-        return _course_page(course, error), 403
+        return _course_page(slug, error), 403
     db.session.commit()
     flash("Votre inscription à cette formation est enregistrée.", "success")
     return redirect(url_for("learning.resume", slug=slug))

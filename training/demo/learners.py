@@ -9,7 +9,9 @@ from training.accounts.services import find_user_by_email
 from training.catalog import services as catalog
 from training.catalog.models import Enrolment
 from training.content.models import Step
+from training.extensions import db
 from training.learning import services as learning
+from training.learning.outline import outline_of
 
 COURSE = "socle-commun"
 LEARNER_EMAIL = "apprenant@demo.example.org"
@@ -31,8 +33,8 @@ def load_demo_learners() -> list[Enrolment]:
         if user is None or catalog.current_enrolment(user, course) is not None:
             continue
         enrolment = catalog.enrol(user, course)
-        for step in learning.outline_of(enrolment.version_id).steps[:steps_done]:
-            _do_step(enrolment, step)
+        for item in outline_of(enrolment.version_id).steps[:steps_done]:
+            _do_step(enrolment, db.session.get(Step, item.id))
         enrolled.append(enrolment)
     return enrolled
 

@@ -29,6 +29,7 @@ from training.learning.grading import (
 )
 from training.learning.grants import ExtraAttempt
 from training.learning.models import QuizAttempt, StepCompletion
+from training.learning.outline import Outline
 from training.learning.progress import Progress, progress_of
 from training.timeutils import utcnow
 
@@ -41,48 +42,6 @@ class UnansweredQuestionsError(LearningError):
     def __init__(self, question_ids: tuple[int, ...]) -> None:
         super().__init__("Répondez à toutes les questions avant de valider.")
         self.question_ids = question_ids
-
-
-@dataclass(frozen=True)
-class Outline:
-    """A version's modules and steps in order, loaded in one query."""
-
-    modules: list[Module]
-    steps: list[Step]
-
-    def index_of(self, step: Step) -> int:
-        return next(i for i, candidate in enumerate(self.steps) if candidate.id == step.id)
-
-    def neighbours(self, step: Step) -> tuple[Step | None, Step | None]:
-        index = self.index_of(step)
-        previous = self.steps[index - 1] if index > 0 else None
-        following = self.steps[index + 1] if index + 1 < len(self.steps) else None
-        return previous, following
-
-
-def outline_of(version_id: int) -> Outline:
-    """The version's modules and steps, without their texts: a table of contents shows titles,
-    and the one step a page shows loads its text when the template reads it (one row)."""
-    steps = list(
-        db.session.scalars(
-            sa.select(Step)
-            .join(Step.module)
-            .options(
-                defer(Step.body_md),
-                defer(Step.body_html),
-                contains_eager(Step.module).options(
-                    defer(Module.intro_md), defer(Module.intro_html)
-                ),
-            )
-            .where(Step.version_id == version_id)
-            .order_by(Module.position, Step.position)
-        )
-    )
-    modules: list[Module] = []
-    for step in steps:
-        if not modules or modules[-1].id != step.module.id:
-            modules.append(step.module)
-    return Outline(modules=modules, steps=steps)
 
 
 def done_step_ids(enrolment: Enrolment) -> set[int]:
@@ -152,9 +111,12 @@ def course_to_resume(user: User) -> Resumable | None:
 
 
 def step_of(enrolment: Enrolment, key: str) -> Step | None:
-    """A step of the learner's version, by key; None for a step of another course or version."""
+    """A step of the learner's version, by key; None for a step of another course or version.
+    Its Markdown source, which no learner's page shows, is left out."""
     return db.session.scalar(
-        sa.select(Step).where(Step.version_id == enrolment.version_id, Step.key == key)
+        sa.select(Step)
+        .options(defer(Step.body_md))
+        .where(Step.version_id == enrolment.version_id, Step.key == key)
     )
 
 

@@ -5,7 +5,7 @@ links between steps written by trainers work as rendered. The version shown is a
 the learner is enrolled on.
 """
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from training.accounts.access import login_required, public
@@ -16,6 +16,7 @@ from training.content.services import get_asset, latest_version
 from training.extensions import db
 from training.learning import bp, scenarios, services
 from training.learning.grading import ForgedAnswerError
+from training.learning.outline import outline_of
 
 
 def _enrolment_of(slug: str):
@@ -45,8 +46,12 @@ def posted_step(slug: str, key: str):
 
 @bp.app_template_global()
 def step_url(slug: str, step) -> str:
-    module_key, name = step.key.split("/", 1)
-    return url_for("learning.step", slug=slug, module_key=module_key, name=name)
+    """A step's address: its key under the course's (see the module docstring); the course's
+    is built once per request, as a table of contents links every step."""
+    course_urls = g.setdefault("course_urls", {})
+    if slug not in course_urls:
+        course_urls[slug] = url_for("catalog.course", slug=slug)
+    return course_urls[slug] + step.key
 
 
 @bp.route("/formations/<slug>/reprendre")
@@ -56,7 +61,7 @@ def resume(slug: str):
     _, enrolment = _enrolment_of(slug)
     if enrolment is None:
         return _to_course_page(slug)
-    outline = services.outline_of(enrolment.version_id)
+    outline = outline_of(enrolment.version_id)
     progress = services.progress_for(outline, services.done_step_ids(enrolment))
     if progress.next_step_id is None:
         return redirect(url_for("catalog.course", slug=slug))
@@ -71,7 +76,7 @@ def module(slug: str, module_key: str):
     _, enrolment = _enrolment_of(slug)
     if enrolment is None:
         return _to_course_page(slug)
-    outline = services.outline_of(enrolment.version_id)
+    outline = outline_of(enrolment.version_id)
     first = next((s for s in outline.steps if s.module.key == module_key), None) or abort(404)
     return redirect(step_url(slug, first))
 
@@ -83,10 +88,8 @@ def step(slug: str, module_key: str, name: str):
     course, enrolment = _enrolment_of(slug)
     if enrolment is None:
         return _to_course_page(slug)
-    outline = services.outline_of(enrolment.version_id)
-    current = next((s for s in outline.steps if s.key == f"{module_key}/{name}"), None)
-    if current is None:
-        abort(404)
+    outline = outline_of(enrolment.version_id)
+    current = services.step_of(enrolment, f"{module_key}/{name}") or abort(404)
     done = services.done_step_ids(enrolment)
     attempts, open_attempt = [], None
     if current.kind == "quiz":
@@ -96,6 +99,7 @@ def step(slug: str, module_key: str, name: str):
         attempts = scenarios.plays_of(enrolment, current)
         open_attempt = next((a for a in attempts if a.finished_at is None), None)
     previous, following = outline.neighbours(current)
+    index = outline.index_of(current)
     return render_template(
         "learning/step.html",
         course=course,
@@ -103,9 +107,10 @@ def step(slug: str, module_key: str, name: str):
         version=enrolment.version,
         outline=outline,
         step=current,
+        module=outline.steps[index].module,
         done=done,
         progress=services.progress_for(outline, done),
-        position=outline.index_of(current) + 1,
+        position=index + 1,
         previous=previous,
         following=following,
         attempts=attempts,
