@@ -100,3 +100,19 @@ def test_a_lesson_page_reads_its_course_enrolment_and_version_at_once(
     # steps done; the text of the step shown.
     assert len(statements) <= 5, statements
     assert not [s for s in statements if re.search(r"FROM courses\s+WHERE", s)]
+
+
+def test_the_catalogue_counts_modules_and_steps_from_the_outlines(app, client, example_course):
+    assert client.get("/formations").status_code == 200
+    with counted(app) as again:
+        response = client.get("/formations")
+    assert "2 modules" in response.get_data(as_text=True)
+    assert not [s for s in again if "course_steps" in s]
+
+
+def test_mon_parcours_without_certificates_asks_for_them_once(app, login_as, example_course):
+    client = login_as()
+    enrol(client, SLUG)
+    with counted(app) as statements:
+        assert client.get("/mon-parcours").status_code == 200
+    assert len([s for s in statements if "certificates" in s or "max(enrolments.cycle)" in s]) == 1

@@ -16,6 +16,7 @@ from training.content import services as content
 from training.content.models import Course, CourseVersion, Step
 from training.events import enrolment_changed
 from training.extensions import db
+from training.learning.outline import outline_of
 
 
 class EnrolmentError(Exception):
@@ -237,8 +238,9 @@ def enrol_from_catalogue(user: User, course: Course) -> Enrolment:
 def catalogue_for(user: User | None) -> list[CourseCard]:
     """Every course, those meant for the learner's profession first, with the learner's status.
 
-    Three queries whatever the catalogue's size: versions, their module and step counts, and
-    the learner's enrolments with their numbers of steps done.
+    Two queries whatever the catalogue's size: the versions, and the learner's enrolments with
+    their numbers of steps done; the numbers of modules and steps come from the versions'
+    outlines, read once per process.
     """
     from training.learning.models import StepCompletion
 
@@ -260,17 +262,10 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
             enrolments[enrolment.course_id] = (enrolment, done_steps)
     version_ids = {version.id for version in versions}
     version_ids |= {enrolment.version_id for enrolment, _ in enrolments.values()}
+    outlines = {version_id: outline_of(version_id) for version_id in version_ids}
     counts = {
-        row.version_id: (row.modules, row.steps)
-        for row in db.session.execute(
-            sa.select(
-                Step.version_id,
-                sa.func.count(sa.distinct(Step.module_id)).label("modules"),
-                sa.func.count(Step.id).label("steps"),
-            )
-            .where(Step.version_id.in_(version_ids))
-            .group_by(Step.version_id)
-        )
+        version_id: (len(outline.modules), len(outline.steps))
+        for version_id, outline in outlines.items()
     }
     profession = user.profession.code if user is not None and user.is_authenticated else None
     cards = []

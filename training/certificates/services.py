@@ -234,7 +234,7 @@ class HeldCertificate:
 
 
 def certificates_of(user: User, today: date | None = None) -> list[HeldCertificate]:
-    """The learner's certificates, newest first (two queries)."""
+    """The learner's certificates, newest first (two queries; one without certificates)."""
     certificates = db.session.scalars(
         sa.select(Certificate)
         .join(Certificate.enrolment)
@@ -242,6 +242,8 @@ def certificates_of(user: User, today: date | None = None) -> list[HeldCertifica
         .where(Enrolment.user_id == user.id)
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     ).all()
+    if not certificates:
+        return []
     latest_cycle = dict(
         db.session.execute(
             sa.select(Enrolment.course_id, sa.func.max(Enrolment.cycle))
