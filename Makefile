@@ -83,9 +83,11 @@ captures: install assets test-tools
 		$(BIN)/pytest -m browser
 
 # The load benchmark against bare Flask (docs/performance.md), on the PostgreSQL and Redis of
-# the tests; Locust and py-spy come with the `bench` extra. About ten minutes.
+# the tests: Debian's wrk drives the load; py-spy (`bench` extra) profiles with --profile.
+# About eight minutes.
 .PHONY: bench-load
 bench-load: install assets
+	@command -v wrk >/dev/null 2>&1 || { $(call apt_install,wrk); }
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/load.py
 

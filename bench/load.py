@@ -3,54 +3,59 @@
     .venv/bin/python bench/load.py [--duration 20] [--users 16] [--open-users 500]
     make bench-load
 
-Needs the `bench` extra (`pip install -e ".[bench]"`: Locust and py-spy), PostgreSQL
+Needs wrk (Debian's package `wrk`; `make bench-load` installs it), PostgreSQL
 (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres@127.0.0.1:5432, a role that may
 create databases) and Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379/13: that database
 number is flushed before and after the run).
 
 The script creates a fresh database (training_load_<random>), migrates it, loads the demo
 (`flask db upgrade`, `flask demo`: the real catalogue of courses/, the demo accounts, a real
-certificate), inserts --learners synthetic learners in one statement (one password hash,
-computed once) and one monitor account per virtual user (with its second factor, whose codes
-the load tool computes), then starts two servers with the same gunicorn settings (2 sync
-workers):
+certificate), imports a copy of the common core whose quizzes allow unlimited attempts (so
+that each virtual user can take quizzes for the whole phase), inserts --learners synthetic
+learners in one statement (one password hash, computed once) and one monitor account per
+virtual user (with its second factor), then starts two servers with the same gunicorn
+settings (2 sync workers):
 
 - the application, with the production settings (APP_ENV=production, a generated key,
   Secure `__Host-` session cookies, rate limits in Redis, PROXY_COUNT=1 as behind a load
   balancer: each virtual user sends its own X-Forwarded-For address, as real visitors have
-  theirs; the load tool sends the session cookie back itself, as a browser does over the
-  HTTPS that the load balancer would terminate);
+  theirs; wrk sends the session cookie itself, as a browser does over the HTTPS that the load
+  balancer would terminate);
 - a bare Flask « hello » app (one route returning a short string).
 
-A second process (Locust, headless, FastHttpUser) then drives, phase after phase, --users
-virtual users each logged in as its own learner, with no think time (closed model): one page
-per phase, so that each page's requests per second can be compared with bare Flask's. Then a
-realistic mix of all of them, then the open model: --open-users learners each opening a
-learner page every 5 seconds. Memory (RSS) of each application worker is read from /proc.
-The database is dropped and the Redis database flushed at the end, unless --keep.
+Each virtual user is logged in beforehand through the real forms (its own learner, enrolled in
+the common core), then wrk (C, a few per cent of a core) drives one page per phase with one
+connection per user and no think time (closed model), so that each page's requests per second
+can be compared with bare Flask's in the same run; bench/load.lua says what each phase asks.
+Then a realistic mix, then the open model: --open-users learners each opening a learner page
+every 5 seconds, asked at fixed times from this process (see open_model). Memory (RSS) of each
+application worker is read from /proc. The database is dropped and the Redis database flushed
+at the end, unless --keep.
 
---profile FOLDER records, with py-spy, each application worker during the whole run (one
-speedscope file per worker). --save FILE keeps the figures as JSON; --report FILE prints
-their table again.
-Figures and method: docs/performance.md.
+--profile FOLDER records, with py-spy (the `bench` extra), each application worker during the
+whole run (one speedscope file per worker). --save FILE keeps the figures as JSON; --report
+FILE prints their table again. Figures and method: docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -93,12 +98,12 @@ PAGES = (
     ("hello", "bare Flask « hello » (GET /)"),
     ("home", "home page, anonymous (GET /)"),
     ("catalogue", "catalogue, anonymous (GET /formations)"),
-    ("login", "log-in (GET form + POST /connexion)"),
+    ("login", "log-in (POST /connexion)"),
     ("course", "course page, learner"),
     ("lesson", "lesson page, learner"),
     ("dashboard", "« Mon parcours », learner"),
     ("mark_done", "« J'ai terminé cette étape » (POST)"),
-    ("quiz", "quiz: start, questions, submit"),
+    ("quiz", "quiz: start, questions, submit (cycles)"),
     ("verify", "certificate verification (public)"),
     ("monitor", "monitor's dashboard (GET /suivi)"),
 )
@@ -120,9 +125,13 @@ MIX = {
     "lesson": 10,
     "dashboard": 3,
     "mark_done": 3,
-    "quiz": 1,
     "verify": 1,
 }
+#: The copy of the common core whose quizzes allow unlimited attempts, and the quiz taken.
+QUIZ_COURSE = "banc-socle-commun"
+QUIZ_STEP = "05-droits-et-evaluation/02-quiz-final"
+#: The open model's pause between two pages of a user.
+OPEN_PAUSE_MS = 5000
 
 
 # --- the bare Flask app (gunicorn loads it as bench.load:hello_app()) -------------------------
@@ -298,288 +307,303 @@ def memory_of(pid: int) -> tuple[float, float]:
     return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
 
 
-# --- the driver: a second process, where Locust runs ------------------------------------------
+# --- virtual users, logged in through the real forms -----------------------------------------
+
+TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
-def drive(spec_path: str) -> None:
-    """Run every phase of the spec (JSON) with Locust; write the figures next to it."""
-    import gevent
-    import pyotp
-    from locust import FastHttpUser, constant_pacing
-    from locust.env import Environment
+class Visitor:
+    """A browser's cookies and address, for the log-ins and enrolments made before wrk runs."""
 
-    spec = json.loads(Path(spec_path).read_text())
-    counter = iter(range(1, 10**9))
-    token_pattern = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
-    step_pattern = re.compile(rf'href="(/formations/{COURSE}/[0-9a-z-]+/[0-9a-z-]+)"')
+    def __init__(self, port: int, address: str) -> None:
+        self.port = port
+        self.address = address
+        self.cookies: dict[str, str] = {}
+        self.token = ""
 
-    class Visitor(FastHttpUser):
-        """A browser: its own cookie and address; logged in as its own learner when needed."""
-
-        abstract = True
-        host = spec["app"]
-        phase = ""
-
-        def on_start(self) -> None:
-            self.cookies: dict[str, str] = {}
-            self.address = self.new_address()
-            try:
-                if self.phase == "monitor":
-                    self.log_in(MONITOR_EMAIL.format(next(monitors)))
-                elif self.phase not in {"hello", "home", "catalogue", "login", "verify"}:
-                    for attempt in range(3):
-                        try:
-                            self.log_in(self.next_learner())
-                            break
-                        except Exception:  # a refused or timed-out log-in: another learner
-                            if attempt == 2:
-                                raise
-            finally:
-                ready.append(self)
-
-        @staticmethod
-        def new_address() -> str:
-            number = next(counter)
-            return f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
-
-        def next_learner(self) -> str:
-            return LEARNER_EMAIL.format(next(learners))
-
-        def request(self, method: str, path: str, name: str, **kwargs):
-            headers = {"X-Forwarded-For": kwargs.pop("address", self.address)}
-            if self.cookies:
-                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            with self.client.request(
-                method,
-                path,
-                name=name,
-                headers=headers,
-                allow_redirects=False,
-                catch_response=True,
-                **kwargs,
-            ) as response:
-                status = response.status_code
-                if status >= 400 or status == 0:
-                    response.failure(f"HTTP {status}")
-                else:
-                    response.success()
-                # No headers: the connection failed (counted as a failure above).
-                for value in (response.headers and response.headers.get_all("Set-Cookie")) or []:
-                    pair = value.split(";", 1)[0]
-                    key, _, cookie = pair.partition("=")
-                    if "Max-Age=0" in value or "expires=Thu, 01 Jan 1970" in value:
-                        self.cookies.pop(key, None)
-                    else:
-                        self.cookies[key] = cookie
-                return response
-
-        def token(self, html: str) -> str:
-            match = token_pattern.search(html)
-            if match is None:
-                raise RuntimeError("no CSRF token on the page")
-            return match.group(1)
-
-        def log_in(self, email: str) -> None:
-            self.cookies = {}
-            form = self.request("GET", "/connexion", "GET /connexion")
-            answer = self.request(
-                "POST",
-                "/connexion",
-                "POST /connexion",
-                data={
-                    "email": email,
-                    "password": LEARNER_PASSWORD,
-                    "csrf_token": self.token(form.text),
-                },
-            )
-            if answer.headers.get("Location", "").endswith("/connexion/code"):
-                form = self.request("GET", "/connexion/code", "GET /connexion/code")
-                answer = self.request(
-                    "POST",
-                    "/connexion/code",
-                    "POST /connexion/code",
-                    data={
-                        "code": pyotp.TOTP(MONITOR_TOTP_SECRET).now(),
-                        "csrf_token": self.token(form.text),
-                    },
-                )
-            if answer.status_code != 302:
-                raise RuntimeError(f"log-in of {email} answered HTTP {answer.status_code}")
-            if not email.startswith("suivi-"):
-                page = self.request("GET", f"/formations/{COURSE}/", "GET course page")
-                self.csrf = self.token(page.text)
-                self.request(
-                    "POST",
-                    f"/formations/{COURSE}/inscription",
-                    "POST enrol",
-                    data={"csrf_token": self.csrf},
-                )
-                page = self.request("GET", f"/formations/{COURSE}/", "GET course page")
-                self.steps = step_pattern.findall(page.text)
-                self.lessons = [s for s in self.steps if "quiz" not in s]
-                self.quizzes = [s for s in self.steps if "quiz" in s]
-                self.position = 0
-
-        # --- the pages, one method each -------------------------------------------------------
-
-        def hello(self) -> None:
-            self.request("GET", "/", "GET / (hello)")
-
-        def home(self) -> None:
-            self.request("GET", "/", "GET /")
-
-        def catalogue(self) -> None:
-            self.request("GET", "/formations", "GET /formations")
-
-        def login(self) -> None:
-            self.address = self.new_address()
-            self.cookies = {}
-            form = self.request("GET", "/connexion", "GET /connexion")
-            email = self.next_learner()
-            self.request(
-                "POST",
-                "/connexion",
-                "POST /connexion",
-                data={
-                    "email": email,
-                    "password": LEARNER_PASSWORD,
-                    "csrf_token": self.token(form.text),
-                },
-            )
-
-        def course(self) -> None:
-            self.request("GET", f"/formations/{COURSE}/", "GET course page")
-
-        def lesson(self) -> None:
-            self.position += 1
-            path = self.lessons[self.position % len(self.lessons)]
-            self.request("GET", path, "GET lesson page")
-
-        def dashboard(self) -> None:
-            self.request("GET", "/mon-parcours", "GET /mon-parcours")
-
-        def mark_done(self) -> None:
-            self.position += 1
-            path = self.lessons[self.position % len(self.lessons)]
-            self.request(
-                "POST", f"{path}/terminer", "POST mark done", data={"csrf_token": self.csrf}
-            )
-
-        def quiz(self) -> None:
-            for _ in range(2):
-                quiz = self.quizzes[self.position % len(self.quizzes)]
-                started = self.request(
-                    "POST",
-                    f"{quiz}/tentative",
-                    "POST start attempt",
-                    data={"csrf_token": self.csrf},
-                )
-                location = started.headers.get("Location", "")
-                if started.status_code == 302 and "/tentatives/" in location:
-                    break
-                # Passed, or no attempt left: the next quiz, then the next learner.
-                self.position += 1
-                if self.position % len(self.quizzes) == 0:
-                    self.log_in(self.next_learner())
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
+        """(status, Location, body); remembers cookies and the page's CSRF token."""
+        headers = {"X-Forwarded-For": self.address}
+        if self.cookies:
+            headers["Cookie"] = self.cookie_header()
+        body = None
+        if form is not None:
+            body = urlencode({**form, "csrf_token": self.token})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode()
+        finally:
+            connection.close()
+        for value in response.headers.get_all("Set-Cookie") or []:
+            key, _, cookie = value.split(";", 1)[0].partition("=")
+            if "Max-Age=0" in value or "expires=Thu, 01 Jan 1970" in value:
+                self.cookies.pop(key, None)
             else:
-                return
-            path = "/tentatives/" + location.rsplit("/tentatives/", 1)[1]
-            page = self.request("GET", path, "GET attempt page")
-            answers: dict[str, str] = {}
-            for question, choice in re.findall(r'name="(q\d+)" value="(\d+)"', page.text):
-                answers.setdefault(question, choice)
-            self.request(
-                "POST",
-                path,
-                "POST submit attempt",
-                data={"csrf_token": self.token(page.text), **answers},
-            )
+                self.cookies[key] = cookie
+        if match := TOKEN.search(text):
+            self.token = match.group(1)
+        return response.status, response.headers.get("Location", ""), text
 
-        def verify(self) -> None:
-            # Each check comes from its own visitor (someone scanning one QR code).
-            self.request(
-                "GET",
-                f"/verifier/{spec['code']}",
-                "GET /verifier/<code>",
-                address=self.new_address(),
-            )
+    def cookie_header(self) -> str:
+        return "; ".join(f"{key}={value}" for key, value in self.cookies.items())
 
-        def monitor(self) -> None:
-            self.request("GET", "/suivi", "GET /suivi")
+    def log_in(self, email: str) -> None:
+        self.request("GET", "/connexion")
+        status, location, _ = self.request(
+            "POST", "/connexion", {"email": email, "password": LEARNER_PASSWORD}
+        )
+        if location.endswith("/connexion/code"):
+            import pyotp
 
-        def open_page(self) -> None:
-            choice = next(counter) % 3
-            if choice == 0:
-                self.lesson()
-            elif choice == 1:
-                self.course()
-            else:
-                self.dashboard()
+            self.request("GET", "/connexion/code")
+            code = pyotp.TOTP(MONITOR_TOTP_SECRET).now()
+            status, location, _ = self.request("POST", "/connexion/code", {"code": code})
+        if status != 302:
+            raise SystemExit(f"the log-in of {email} answered HTTP {status}")
 
-    learners = iter(range(1, spec["learners"] + 1))
+    def enrol(self, slug: str) -> str:
+        """Enrol in `slug`; returns the course page, which links every step."""
+        self.request("GET", f"/formations/{slug}/")
+        status, _, _ = self.request("POST", f"/formations/{slug}/inscription", {})
+        if status != 302:
+            raise SystemExit(f"enrolling in {slug} answered HTTP {status}")
+        status, _, page = self.request("GET", f"/formations/{slug}/")
+        return page
 
-    monitors = iter(range(1, spec["monitors"] + 1))
+    def as_lua(self) -> str:
+        return (
+            f"{{cookie = {lua_string(self.cookie_header())}, token = {lua_string(self.token)}, "
+            f"address = {lua_string(self.address)}}}"
+        )
 
-    def user_class(phase: str, weights: dict[str, int] | None = None, pacing: float = 0):
-        if weights:
-            tasks = {getattr(Visitor, name): weight for name, weight in weights.items()}
-        else:
-            tasks = [getattr(Visitor, "open_page" if phase == "open" else phase)]
-        attributes = {"phase": phase, "tasks": tasks, "abstract": False}
-        if phase == "hello":
-            attributes["host"] = spec["hello"]
-        if pacing:
-            attributes["wait_time"] = constant_pacing(pacing)
-        return type(f"Visitor_{phase}", (Visitor,), attributes)
 
-    ready: list = []
+def lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def address(number: int) -> str:
+    return f"172.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
+
+
+def learners_logged_in(port: int, first: int, count: int, slug: str) -> tuple[list[Visitor], str]:
+    """`count` learners from number `first`, logged in and enrolled in `slug`; and the course
+    page one of them saw."""
+    visitors, page = [], ""
+    for number in range(first, first + count):
+        visitor = Visitor(port, address(number))
+        visitor.log_in(LEARNER_EMAIL.format(number))
+        page = visitor.enrol(slug)
+        visitors.append(visitor)
+    return visitors, page
+
+
+def wrong_answers(url) -> str:
+    """One wrong choice per question of the bench course's quiz, as a form's fields."""
+    import psycopg
+
+    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq) as connection:
+        rows = connection.execute(
+            """
+            SELECT q.id, min(c.id) FROM quiz_questions q
+            JOIN quiz_choices c ON c.question_id = q.id AND NOT c.is_correct
+            JOIN course_steps s ON s.id = q.step_id
+            JOIN course_versions v ON v.id = s.version_id
+            JOIN courses ON courses.id = v.course_id
+            WHERE courses.slug = %s AND s.key = %s
+            GROUP BY q.id
+            """,
+            (QUIZ_COURSE, QUIZ_STEP),
+        ).fetchall()
+    if not rows:
+        raise SystemExit(f"no question in {QUIZ_COURSE}/{QUIZ_STEP}")
+    return "".join(f"&q{question}={choice}" for question, choice in rows)
+
+
+def import_quiz_course(env: dict, folder: Path) -> None:
+    """A copy of the common core, under its own slug, whose quizzes allow unlimited attempts."""
+    copy = folder / QUIZ_COURSE
+    shutil.copytree(ROOT / "courses" / COURSE, copy)
+    course = copy / "course.md"
+    course.write_text(
+        course.read_text().replace(f"slug: {COURSE}", f"slug: {QUIZ_COURSE}", 1), "utf-8"
+    )
+    for quiz in copy.glob("*/*.md"):
+        text = quiz.read_text("utf-8")
+        quiz.write_text(re.sub(r"(?m)^max_attempts: .*\n", "", text), "utf-8")
+    flask_command(env, "courses", "import", "--accept-review-notes", str(copy))
+
+
+def open_model(visitors: list[Visitor], pages: list[str], duration: float) -> dict:
+    """Each visitor opens a page every OPEN_PAUSE_MS, from a random moment of the first pause
+    on: the pages are asked at fixed times whatever the server's pace (an open model). Each
+    latency runs from the time the page was due, so that waiting for the server counts.
+
+    Not wrk: a wrk connection waiting out its pause holds a sync worker of gunicorn on an idle
+    socket, which no browser does behind a load balancer that forwards whole requests."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    pause = OPEN_PAUSE_MS / 1000
+    rng = random.Random(7)
+    began = time.monotonic() + 1
+    due = sorted(
+        (began + rng.uniform(0, pause) + k * pause, number)
+        for number in range(len(visitors))
+        for k in range(int(duration / pause))
+    )
+    latencies: list[float] = []
+    failures: list[int] = []
+
+    def fetch(at: float, number: int) -> None:
+        visitor = visitors[number]
+        path = pages[(number + int((at - began) / pause)) % len(pages)]
+        try:
+            status, _, _ = visitor.request("GET", path)
+        except OSError:
+            status = 0
+        if not 200 <= status < 400:
+            failures.append(status)
+        latencies.append(time.monotonic() - at)
+
+    with ThreadPoolExecutor(max_workers=128) as pool:
+        for at, number in due:
+            time.sleep(max(0.0, at - time.monotonic()))
+            pool.submit(fetch, at, number)
+    seconds = due[-1][0] - began
+    latencies.sort()
+
+    def percentile(share: float) -> float:
+        return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
+
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / seconds,
+        "cycles_per_s": 0,
+        "cycle_failures": 0,
+        "errors": len(failures),
+        "p50": percentile(0.50),
+        "p95": percentile(0.95),
+        "p99": percentile(0.99),
+        "seconds": seconds,
+    }
+
+
+# --- wrk ----------------------------------------------------------------------------------------
+
+
+def run_wrk(url: str, params: dict, connections: int, duration: float, folder: Path) -> dict:
+    """One wrk run of bench/load.lua with these parameters: its figures."""
+    script = folder / f"params-{params['phase']}.lua"
+    script.write_text("return " + lua_table(params), "utf-8")
+    result = subprocess.run(
+        [
+            "wrk",
+            f"--threads={connections}",
+            f"--connections={connections}",
+            f"--duration={max(1, round(duration))}s",
+            "--timeout=10s",
+            f"--script={ROOT / 'bench' / 'load.lua'}",
+            url,
+        ],
+        env={**os.environ, "BENCH_PARAMS": str(script)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = next((x for x in result.stdout.splitlines() if x.startswith("WRK-RESULT ")), None)
+    if result.returncode or line is None:
+        raise SystemExit(f"wrk failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+    figures = json.loads(line.removeprefix("WRK-RESULT "))
+    seconds = figures["duration_us"] / 1e6
+    return {
+        "requests": figures["requests"],
+        "rps": figures["requests"] / seconds,
+        "cycles_per_s": figures["cycles"] / seconds,
+        "cycle_failures": figures["cycle_failures"],
+        "errors": figures["status_errors"] + figures["socket_errors"],
+        "p50": figures["p50_us"] / 1000,
+        "p95": figures["p95_us"] / 1000,
+        "p99": figures["p99_us"] / 1000,
+        "seconds": seconds,
+    }
+
+
+def lua_table(value) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {lua_table(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "{" + ", ".join(lua_table(v) for v in value) + "}"
+    if isinstance(value, Visitor):
+        return value.as_lua()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return lua_string(str(value))
+
+
+def run_phases(arguments, phases, port, hello_port, code, url, folder: Path) -> dict:
+    """Log the virtual users in, then run wrk phase after phase (a short unmeasured warm-up
+    first); returns the figures by phase."""
+    app_url, hello_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{hello_port}"
+    users = arguments.users
+    print(f"logging in {users} learners (and {users} more for quizzes)…")
+    learners, course_page = learners_logged_in(port, 1, users, COURSE)
+    quiz_takers, _ = learners_logged_in(port, users + 1, users, QUIZ_COURSE)
+    steps = re.findall(rf'href="(/formations/{COURSE}/[0-9a-z-]+/[0-9a-z-]+)"', course_page)
+    lessons = [step for step in steps if "quiz" not in step and "mise-en-situation" not in step]
+    anonymous = []
+    for number in range(users):
+        visitor = Visitor(port, address(200_000 + number))
+        visitor.request("GET", "/connexion")  # a form's CSRF token, for the log-in phase
+        anonymous.append(visitor)
+    monitors = []
+    if "monitor" in phases:
+        for number in range(1, users + 1):
+            monitor = Visitor(port, address(300_000 + number))
+            monitor.log_in(MONITOR_EMAIL.format(number))
+            monitors.append(monitor)
+    base = {
+        "course": f"/formations/{COURSE}/",
+        "lessons": lessons,
+        "quiz": f"/formations/{QUIZ_COURSE}/{QUIZ_STEP}",
+        "wrong_answers": wrong_answers(url),
+        "verify": f"/verifier/{code}",
+        "learners": arguments.learners,
+        "learner_email": LEARNER_EMAIL.replace("@", "%40"),
+        "password": LEARNER_PASSWORD,
+        "mix": [task for task, weight in MIX.items() for _ in range(weight)],
+    }
+    # Anonymous pages: visitors without any cookie, each from its own address.
+    strangers = [Visitor(port, address(400_000 + number)) for number in range(users)]
+    who = {
+        **dict.fromkeys(("hello", "home", "catalogue", "verify"), strangers),
+        "login": anonymous,
+        "monitor": monitors,
+        "quiz": quiz_takers,
+    }
     results = {}
-
-    def run(phase: str, cls, users: int, spawn_rate: float, duration: float) -> None:
-        ready.clear()
-        environment = Environment(user_classes=[cls], host=cls.host)
-        runner = environment.create_local_runner()
-        began = time.monotonic()
-        runner.start(users, spawn_rate=spawn_rate)
-        while len(ready) < users and time.monotonic() - began < 240:
-            gevent.sleep(0.2)
-        gevent.sleep(1)  # a warm-up, not counted
-        setup = time.monotonic() - began
-        environment.stats.reset_all()
-        measuring = time.monotonic()
-        gevent.sleep(duration)
-        elapsed = time.monotonic() - measuring
-        rows = {}
-        for (name, method), entry in environment.stats.entries.items():
-            if not entry.num_requests:
-                continue
-            rows[name] = {
-                "method": method,
-                "requests": entry.num_requests,
-                "failures": entry.num_failures,
-                "rps": entry.num_requests / elapsed,
-                "p50": entry.get_response_time_percentile(0.5),
-                "p95": entry.get_response_time_percentile(0.95),
-                "p99": entry.get_response_time_percentile(0.99),
-            }
-        errors = [
-            f"{error.method} {error.name}: {error.error} ×{error.occurrences}"
-            for error in environment.stats.errors.values()
-        ]
-        runner.quit()
-        results[phase] = {"elapsed": elapsed, "setup": setup, "rows": rows, "errors": errors}
-        Path(spec["out"]).write_text(json.dumps(results))
-        print(f"  {phase}: measured {elapsed:.0f} s (set-up {setup:.0f} s)", flush=True)
-
-    for phase in spec["phases"]:
-        if phase == "mix":
-            run(phase, user_class("mix", MIX), spec["users"], spec["users"], spec["mix_duration"])
-        elif phase == "open":
-            cls = user_class("open", pacing=5)
-            # Ten log-ins a second: 500 learners take a minute to arrive, not measured.
-            run(phase, cls, spec["open_users"], 10, spec["open_duration"])
-        else:
-            run(phase, user_class(phase), spec["users"], spec["users"], spec["duration"])
+    for phase in phases:
+        if phase == "open":
+            continue
+        params = {**base, "phase": phase, "users": who.get(phase, learners)}
+        target = hello_url if phase == "hello" else app_url
+        duration = arguments.mix_duration if phase == "mix" else arguments.duration
+        run_wrk(target, params, users, 2, folder)  # warm-up
+        results[phase] = run_wrk(target, params, users, duration, folder)
+        row = results[phase]
+        print(f"  {phase}: {row['rps']:.0f} req/s, {row['errors']} errors", flush=True)
+    if "open" in phases:
+        count = arguments.open_users
+        print(f"logging in {count} learners for the open model…")
+        open_users, _ = learners_logged_in(port, 2 * users + 1, count, COURSE)
+        pages = [f"/formations/{COURSE}/", "/mon-parcours", *lessons]
+        results["open"] = open_model(open_users, pages, arguments.open_duration)
+    return results
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -602,19 +626,14 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database and Redis data")
     parser.add_argument("--save", metavar="FILE", help="write the figures as JSON")
     parser.add_argument("--report", metavar="FILE", help="print the table of a --save file")
-    parser.add_argument("--drive", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
-    if arguments.drive:
-        drive(arguments.drive)
-        return 0
     if arguments.report:
         saved = json.loads(Path(arguments.report).read_text())
         report(arguments, saved["results"], saved["memory"], saved["hello_memory"])
         return 0
     sys.stdout.reconfigure(line_buffering=True)
-    # Only looked for: importing Locust would patch this process with gevent.
-    if importlib.util.find_spec("locust") is None:
-        raise SystemExit('Locust is missing: .venv/bin/pip install -e ".[bench]"')
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: `make bench-load` installs Debian's package.")
     phases = [p.strip() for p in arguments.phases.split(",") if p.strip()]
     if "hello" not in phases:
         phases.insert(0, "hello")
@@ -645,6 +664,7 @@ def main() -> int:
             flask_command(setup, "certificates", "keygen", "--out", str(key))
             flask_command(setup, "db", "upgrade")
             flask_command(setup, "demo")
+            import_quiz_course(setup, folder)
             insert_learners(url, arguments.learners)
             production_key = secrets.token_hex(32)
             subprocess.run(
@@ -677,7 +697,8 @@ def main() -> int:
             servers.append(app)
             hello = start_gunicorn("bench.load:hello_app()", hello_port, production, log)
             servers.append(hello)
-            results = run_driver(arguments, phases, port, hello_port, code, folder, app.pid)
+            with profiling(arguments.profile, app.pid):
+                results = run_phases(arguments, phases, port, hello_port, code, url, folder)
             memory = [memory_of(pid) for pid in worker_pids(app.pid)]
             hello_memory = [memory_of(pid) for pid in worker_pids(hello.pid)]
             for process in servers:
@@ -711,142 +732,77 @@ def machine_memory() -> str:
     return ""
 
 
-def run_driver(arguments, phases, port, hello_port, code, folder: Path, master: int) -> dict:
-    out = folder / "results.json"
-    spec = {
-        "app": f"http://127.0.0.1:{port}",
-        "hello": f"http://127.0.0.1:{hello_port}",
-        "code": code,
-        "learners": arguments.learners,
-        "monitors": arguments.users,
-        "users": arguments.users,
-        "duration": arguments.duration,
-        "mix_duration": arguments.mix_duration,
-        "open_users": arguments.open_users,
-        "open_duration": arguments.open_duration,
-        "phases": phases,
-        "out": str(out),
-    }
-    (folder / "spec.json").write_text(json.dumps(spec))
-    print("phases (Locust, a second process):")
-    driver = subprocess.Popen(
-        [sys.executable, __file__, "--drive", str(folder / "spec.json")], cwd=ROOT
-    )
+@contextmanager
+def profiling(folder: str | None, master: int):
+    """With a folder: py-spy records each worker of `master` while the block runs."""
     profilers: list[subprocess.Popen] = []
-    if arguments.profile:
-        target = Path(arguments.profile)
+    if folder:
+        target = Path(folder)
         target.mkdir(parents=True, exist_ok=True)
         for pid in worker_pids(master):
             profilers.append(
                 subprocess.Popen(
-                    [
-                        str(BIN / "py-spy"),
-                        "record",
-                        "--pid",
-                        str(pid),
-                        "--rate",
-                        "200",
-                        "--format",
-                        "speedscope",
-                        "--output",
-                        str(target / f"worker-{pid}.speedscope.json"),
-                    ],
+                    [str(BIN / "py-spy"), "record", "--pid", str(pid), "--rate", "200",
+                     "--format", "speedscope",
+                     "--output", str(target / f"worker-{pid}.speedscope.json")],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-            )
-    driver.wait()
-    for profiler in profilers:
-        profiler.send_signal(signal.SIGINT)
-        profiler.wait(60)
-    if driver.returncode:
-        raise SystemExit(f"the load driver failed (exit {driver.returncode})")
-    return json.loads(out.read_text())
+            )  # fmt: skip
+    try:
+        yield
+    finally:
+        for profiler in profilers:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(60)
 
 
 def report(arguments, results: dict, memory, hello_memory) -> None:
-    hello = results["hello"]["rows"]["GET / (hello)"]
-    baseline = hello["rps"]
+    baseline = results["hello"]["rps"]
     print(
-        f"\nclosed model: {arguments.users} users per page without think time, "
-        f"{arguments.duration:.0f} s each; gunicorn {WORKERS} sync workers for both apps"
+        f"\nclosed model: {arguments.users} users per page without think time (wrk, one "
+        f"connection each), {arguments.duration:.0f} s each; gunicorn {WORKERS} sync workers "
+        "for both apps"
     )
     header = (
-        f"{'page':<44} {'req/s':>7} {'p50':>5} {'p95':>5} {'p99':>5} {'errors':>7} "
+        f"{'page':<44} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'errors':>11} "
         f"{'ratio':>6}  goal"
     )
     print(header)
     print("-" * len(header))
-    labels = dict(PAGES)
-    for phase, label in PAGES:
-        if phase not in results:
+    for phase, label in (*PAGES, ("mix", "realistic mix (weights: MIX)")):
+        row = results.get(phase)
+        if row is None:
             continue
-        rows = results[phase]["rows"]
-        requests = sum(row["requests"] for row in rows.values())
-        failures = sum(row["failures"] for row in rows.values())
-        # A phase's throughput is that of its task: the first request of each task counts.
-        main_row = phase_row(phase, rows)
-        if main_row is None:
-            print(f"{label:<44} no request measured")
-            continue
-        rps = main_row["rps"]
-        ratio = rps / baseline
+        # A quiz is three requests: its rate is that of the cycles completed.
+        rate = row["cycles_per_s"] if phase == "quiz" else row["rps"]
+        errors = row["errors"] + row["cycle_failures"]
+        ratio = rate / baseline
         goal = GOALS.get(phase)
         verdict = ""
         if goal is not None:
-            verdict = f"≥ {goal:.2f} " + ("met" if ratio >= goal else "NOT met")
+            verdict = f"≥ {goal:.2f} " + ("met" if ratio >= goal and not errors else "NOT met")
         print(
-            f"{labels[phase]:<44} {rps:7.0f} {main_row['p50']:5.0f} {main_row['p95']:5.0f} "
-            f"{main_row['p99']:5.0f} {failures:>4}/{requests:<4} {ratio:6.2f}  {verdict}"
+            f"{label:<44} {rate:7.0f} {row['p50']:6.1f} {row['p95']:6.1f} {row['p99']:6.1f} "
+            f"{errors:>5}/{row['requests']:<5} {ratio:6.3f}  {verdict}"
         )
-        for error in results[phase]["errors"][:3]:
-            print(f"    {error}")
-    print("req/s: tasks per second (a log-in or a quiz is several requests); p50/p95/p99 in ms")
-    for phase in ("mix", "open"):
-        if phase not in results:
-            continue
-        rows = results[phase]["rows"]
-        if phase == "mix":
-            print(f"\nrealistic mix ({arguments.users} users, weights {MIX}):")
-        else:
-            print(
-                f"\nopen model: {arguments.open_users} learners, each opening a learner page "
-                f"every 5 s, {arguments.open_duration:.0f} s (goal p95 < 100 ms):"
-            )
-        for name, row in sorted(rows.items()):
-            print(
-                f"  {name:<26} {row['rps']:7.1f} req/s  p50 {row['p50']:4.0f}  "
-                f"p95 {row['p95']:4.0f}  p99 {row['p99']:4.0f} ms  "
-                f"errors {row['failures']}/{row['requests']}"
-            )
-        for error in results[phase]["errors"][:5]:
-            print(f"    {error}")
+    print("req/s: requests per second (quiz: cycles per second); p50/p95/p99 in ms, per request")
+    if "open" in results:
+        row = results["open"]
+        print(
+            f"\nopen model: {arguments.open_users} learners, each opening a learner page (course "
+            f"page, « Mon parcours », lessons in turn) every {OPEN_PAUSE_MS / 1000:.0f} s, "
+            f"{arguments.open_duration:.0f} s: {row['rps']:.1f} req/s, p50 {row['p50']:.1f}, "
+            f"p95 {row['p95']:.1f}, p99 {row['p99']:.1f} ms, errors {row['errors']}/"
+            f"{row['requests']} (goal p95 < 100 ms: "
+            f"{'met' if row['p95'] < 100 and not row['errors'] else 'NOT met'})"
+        )
     for name, measured in (("application", memory), ("hello", hello_memory)):
         figures = ", ".join(f"{rss:.0f} MiB (peak {peak:.0f})" for rss, peak in measured)
         print(f"RSS per worker, {name}: {figures}")
     if memory:
         peak = max(p for _, p in memory)
         print(f"  goal < 150 MiB per worker: {'met' if peak < 150 else 'NOT met'}")
-
-
-#: The request that stands for each phase's task in the table.
-PHASE_REQUEST = {
-    "hello": "GET / (hello)",
-    "home": "GET /",
-    "catalogue": "GET /formations",
-    "login": "POST /connexion",
-    "course": "GET course page",
-    "lesson": "GET lesson page",
-    "dashboard": "GET /mon-parcours",
-    "mark_done": "POST mark done",
-    "quiz": "POST submit attempt",
-    "verify": "GET /verifier/<code>",
-    "monitor": "GET /suivi",
-}
-
-
-def phase_row(phase: str, rows: dict) -> dict | None:
-    return rows.get(PHASE_REQUEST[phase])
 
 
 if __name__ == "__main__":
