@@ -55,9 +55,6 @@ class Outline:
         """The position (from 0) of `step` (an OutlineStep or a Step row) in the course."""
         return next(i for i, candidate in enumerate(self.steps) if candidate.id == step.id)
 
-    def step_by_key(self, key: str) -> OutlineStep | None:
-        return next((step for step in self.steps if step.key == key), None)
-
     def neighbours(self, step) -> tuple[OutlineStep | None, OutlineStep | None]:
         index = self.index_of(step)
         previous = self.steps[index - 1] if index > 0 else None
