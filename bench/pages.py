@@ -9,7 +9,7 @@ session, access control, every query and the template, not gunicorn nor the netw
 alternate the pages, so that a moment when the shared machine is busy weighs on all of them;
 the best round's median is the figure to compare. To compare two versions of the code, run the
 script in each checkout, one after the other, several times. --profile writes one pyinstrument
-report per page (`pip install pyinstrument`). Figures and method: docs/performance.md.
+report per page (the `bench` extra). Figures and method: docs/performance.md.
 """
 
 from __future__ import annotations
