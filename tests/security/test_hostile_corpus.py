@@ -36,6 +36,7 @@ from tests.hostile import (
 from tests.sessions.conftest import plan
 from training.accounts.models import Profession, Role, Territory, User
 from training.authoring.authors import add_co_author
+from training.authoring.publishing import MAX_CHANGE_NOTE
 from training.catalog.models import Enrolment
 from training.certificates.services import certificate_of
 from training.content.models import Course
@@ -469,6 +470,62 @@ def submit_plan_title(world: World, value: str):
     fetch_all(author, DRAFT_PAGES, value)
 
 
+def submit_change_note(world: World, value: str):
+    """The draft changed, an admin publishes it (confirming the example's review note) with a
+    hostile change note: shown inert in the history, or refused in French (too long)."""
+    author = world.author()
+    data = {
+        "csrf_token": csrf_token(author, f"{DRAFT}/plan"),
+        "revision": draft_revision(world),
+        "path": LESSON,
+        "title": "Les trois éléments de la traite, revus",
+    }
+    assert author.post(f"{DRAFT}/plan/renommer", data=data).status_code == 302
+    admin = world.client(Role.ADMIN)
+    url = f"{DRAFT}/publier"
+    data = {
+        "csrf_token": csrf_token(admin, url),
+        "revision": draft_revision(world),
+        "change_note": value,
+        "confirm_review_notes": "y",
+    }
+    response = check(admin.post(url, data=data), value)
+    assert response.status_code == (422 if len(value) > MAX_CHANGE_NOTE else 302)
+    history = f"/formateur/formations/{SLUG}/versions"
+    fetch_all(admin, [history, f"{history}/2/modifications"], value)
+
+
+def submit_new_file_name(world: World, value: str):
+    """A new step whose module folder or file name is hostile: refused in French."""
+    author = world.author()
+    for fields in (
+        {"module": value, "name": "03-lecon"},
+        {"module": "01-decouvrir", "name": value},
+    ):
+        data = {
+            "csrf_token": csrf_token(author, DRAFT),
+            "revision": draft_revision(world),
+            "kind": "lesson",
+            **fields,
+        }
+        response = check(author.post(f"{DRAFT}/fichiers", data=data), value)
+        assert response.status_code == 302
+        check(author.get(response.location), value)
+    fetch_all(author, DRAFT_PAGES, value)
+
+
+def submit_co_author(world: World, value: str):
+    """An admin names a hostile address as a course's co-author: refused in French."""
+    world.course()
+    admin = world.client(Role.ADMIN)
+    url = f"/formateur/formations/{SLUG}/auteurs"
+    response = check(
+        admin.post(url, data={"csrf_token": csrf_token(admin, url), "email": value}), value
+    )
+    assert response.status_code == 422
+    fetch_all(admin, [url], value)
+
+
 def submit_quiz(*names: str) -> Callable:
     def submit(world: World, value: str):
         author = world.author()
@@ -629,6 +686,9 @@ FIELDS = (
     Field("settings-title", submit_settings("title"), CORE),
     Field("settings-summary", submit_settings("summary"), SOME),
     Field("plan-title", submit_plan_title, CORE),
+    Field("new-file-name", submit_new_file_name, CORE),
+    Field("publish-change-note", submit_change_note, CORE),
+    Field("co-author-email", submit_co_author, CORE),
     Field("quiz-question", submit_quiz("questions-0-prompt", "questions-0-context"), SOME),
     Field("quiz-choice", submit_quiz("questions-0-choices-0-text", "title"), CORE),
     Field(
