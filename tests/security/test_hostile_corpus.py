@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html import escape
 from urllib.parse import quote
 
 import pytest
@@ -568,6 +569,33 @@ def submit_gift(world: World, value: str):
         fetch_all(author, [response.headers["Location"], *DRAFT_PAGES], value)
 
 
+def submit_image(world: World, value: str):
+    """An image whose file name is hostile, then an SVG carrying the value in a script and an
+    attribute: stored under a safe name and listed inert, or refused in French."""
+    from PIL import Image
+
+    author = world.author()
+    url = f"{DRAFT}/images"
+    png = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(png, "PNG")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" onload="{escape(value)}">'
+        f"<script>{escape(value)}</script></svg>"
+    ).encode()
+    for content, filename in ((png.getvalue(), f"{value[:80]}.png"), (svg, "schema.svg")):
+        fields = {
+            "image": FileStorage(io.BytesIO(content), filename),
+            "revision": str(draft_revision(world)),
+            "csrf_token": csrf_token(author, DRAFT),
+        }
+        boundary, body = encode_multipart(fields)
+        content_type = f"multipart/form-data; boundary={boundary}"
+        response = check(author.post(url, data=body, content_type=content_type), value)
+        assert response.status_code == 302
+        check(author.get(response.location), value)
+    fetch_all(author, DRAFT_PAGES, value)
+
+
 def submit_targets_csv(world: World, value: str):
     admin = world.client(Role.ADMIN)
     cell = '"' + value.replace('"', '""') + '"'
@@ -697,6 +725,7 @@ FIELDS = (
         SOME,
     ),
     Field("gift-upload", submit_gift, CORE),
+    Field("image-upload", submit_image, CORE),
     Field("scenario-decision", submit_scenario_decision, CORE),
     Field("zip-names", submit_zip_name, FEW),
 )
