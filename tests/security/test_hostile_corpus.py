@@ -365,7 +365,9 @@ def submit_session(what: str) -> Callable:
             return
         session_url = response.headers["Location"]
         check(trainer.get(session_url), value, shown=what != "starts_on")
-        fetch_all(trainer, ["/sessions", f"{session_url}/modifier"], value)
+        fetch_all(
+            trainer, ["/sessions", f"{session_url}/modifier", f"{session_url}/relance"], value
+        )
         fetch_all(trainer, [f"{session_url}/participants.{f}" for f in ("csv", "ods")], value)
         fetch_all(trainer, [f"{session_url}/qr-code.svg"], value)
         svg = trainer.get(f"{session_url}/qr-code.svg").get_data(as_text=True)
