@@ -598,6 +598,22 @@ def submit_image(world: World, value: str):
     fetch_all(author, DRAFT_PAGES, value)
 
 
+def submit_erasure(world: World, value: str):
+    """The account erasure form with a hostile password, then a hostile choice for the
+    certificates: refused in French, and the account is still there."""
+    from training.privacy.forms import WITHDRAW
+
+    learner = world.client(Role.LEARNER)
+    url = "/compte/suppression"
+    for fields in (
+        {"password": value, "certificates": WITHDRAW},
+        {"password": PASSWORD, "certificates": value},
+    ):
+        data = {"csrf_token": csrf_token(learner, url), **fields}
+        assert check(learner.post(url, data=data), value).status_code == 422
+    assert learner.get("/mon-parcours").status_code == 200
+
+
 def submit_targets_csv(world: World, value: str):
     admin = world.client(Role.ADMIN)
     cell = '"' + value.replace('"', '""') + '"'
@@ -689,6 +705,7 @@ FIELDS = (
     Field("profile-name", lambda w, v: submit_profile(w, v, "full_name")),
     Field("profile-organisation", lambda w, v: submit_profile(w, v, "organisation"), CORE),
     Field("certificate-name", submit_profile_certificate, FEW),
+    Field("account-erasure", submit_erasure, CORE),
     Field("login-email", submit_login, CORE),
     Field("forgotten-email", submit_forgotten, CORE),
     Field("second-factor-code", submit_second_factor, CORE),
