@@ -18,10 +18,6 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import Style, TableColumnProperties, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import P
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from training.monitoring.filters import GROUP_LABELS
 from training.monitoring.indicators import COLUMNS, Report, Shown
@@ -231,7 +227,14 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
     A text cell is always a string cell: one that looks like a formula also gets Excel's
     « quote prefix » (what typing a leading apostrophe does), so that editing it later
     does not turn it into a formula either.
+
+    openpyxl is imported here, not at start-up: it weighs about 12 MB in every worker, for a
+    file few download.
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)
@@ -253,6 +256,8 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
 
 
 def _set_xlsx_value(target, value: Cell, kind: str) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, str):
         # openpyxl refuses control characters, and would read « =… » as a formula.
         text = ILLEGAL_CHARACTERS_RE.sub("", value)
