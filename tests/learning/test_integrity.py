@@ -8,6 +8,7 @@ from tests.learning.conftest import (
     EXAMPLE,
     LESSON_1,
     QUIZ,
+    ROOT,
     SLUG,
     enrol,
     finish_lesson,
@@ -16,6 +17,7 @@ from tests.learning.conftest import (
     start_attempt,
     submit,
 )
+from tests.learning.test_queries import BIG, BIG_LESSON
 from training.extensions import db
 from training.learning.models import QuizAttempt, StepCompletion
 
@@ -171,3 +173,20 @@ def test_a_new_version_is_offered_and_switching_keeps_unchanged_steps(
     assert "1 étape sur 4 (25 %)" in client.get("/mon-parcours").get_data(as_text=True)
     resumed = client.get(f"/formations/{SLUG}/reprendre")
     assert resumed.headers["Location"].endswith("01-decouvrir/02-a-qui-signaler")
+
+
+def test_a_logged_in_learner_gets_a_404_for_an_unknown_course_or_another_courses_step(
+    app, login_as, example_course
+):
+    """The course page and step pages read course, enrolment and step with the learner's
+    version: an unknown course, or a step key of another course, is not found."""
+    import_courses(app, ROOT / "courses" / BIG)
+    client = login_as()
+    enrol(client)
+    assert client.get("/formations/inconnu/").status_code == 404
+    assert client.get("/formations/inconnu/01-decouvrir/01-les-trois-elements").status_code == 404
+    assert client.get(f"/formations/{SLUG}/{BIG_LESSON}").status_code == 404
+    # Not enrolled in the other course: its step leads to its course page, not to the step.
+    response = client.get(f"/formations/{BIG}/{BIG_LESSON}")
+    assert response.status_code == 302
+    assert response.location.endswith(f"/formations/{BIG}/")
