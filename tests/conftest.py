@@ -37,7 +37,7 @@ from training.accounts import services, two_factor
 from training.accounts.models import Profession, Role, Territory, User
 from training.certificates.signing import write_new_private_key
 from training.extensions import db, limiter
-from training.learning.outline import forget_outlines
+from training.published import forget_everything
 from training.timeutils import utcnow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -222,7 +222,8 @@ SEEDED_TABLES = {"professions", "territories", "alembic_version"}
 @pytest.fixture(autouse=True)
 def _rollback_after_test(request: pytest.FixtureRequest) -> Iterator[None]:
     """Run the test in a transaction rolled back at the end; commits become savepoints.
-    The outlines cached by the app are forgotten: the next test's rows may reuse their ids.
+    What the app keeps of published versions (training.published) is forgotten: the next
+    test's rows may reuse their ids.
 
     Tests marked `postgresql_only` (concurrency across real connections) commit for real
     instead, and every table but the seeded ones is emptied after them.
@@ -231,7 +232,7 @@ def _rollback_after_test(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     app = request.getfixturevalue("app")
-    forget_outlines(app)
+    forget_everything(app)
     if request.node.get_closest_marker("postgresql_only"):
         with app.app_context():
             limiter.reset()

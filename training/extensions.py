@@ -9,6 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
 #: Named constraints, so that SQLite batch migrations can alter them.
@@ -30,6 +31,13 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def insert_with_conflicts(table):
+    """An INSERT into `table` (a Table or a model) that can say ON CONFLICT: PostgreSQL's or
+    SQLite's, whichever the session is bound to."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")

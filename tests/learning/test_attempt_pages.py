@@ -136,7 +136,7 @@ def test_answers_that_lose_a_race_with_another_tab_are_told_not_recorded(
     attempt_id = start_attempt(client)
     real_submit = services.submit_attempt
 
-    def other_tab_first(attempt, submitted, questions=None):
+    def other_tab_first(attempt, submitted):
         """The other tab's submission is recorded after this request loaded the attempt."""
         with db.session.begin_nested():
             db.session.execute(
@@ -145,7 +145,7 @@ def test_answers_that_lose_a_race_with_another_tab_are_told_not_recorded(
                 .values(submitted_at=utcnow(), answers={}, score=0, passed=False)
                 .execution_options(synchronize_session=False)
             )
-        return real_submit(attempt, submitted, questions)
+        return real_submit(attempt, submitted)
 
     monkeypatch.setattr(services, "submit_attempt", other_tab_first)
     response = submit(client, attempt_id, quiz_answers(app, True))

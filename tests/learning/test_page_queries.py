@@ -4,9 +4,20 @@ show, nothing computed again for a published version, nothing read twice."""
 import re
 
 from tests.conftest import csrf_token
-from tests.learning.conftest import LESSON_1, ROOT, SLUG, enrol, import_courses
+from tests.learning.conftest import (
+    LESSON_1,
+    QUIZ,
+    ROOT,
+    SLUG,
+    enrol,
+    finish_lesson,
+    import_courses,
+    quiz_answers,
+    start_attempt,
+    submit,
+)
 from tests.learning.test_queries import BIG, BIG_LESSON, counted
-from training.learning.outline import forget_outlines
+from training.published import forget_everything
 
 LONG_TEXTS = ("body_md", "body_html", "intro_md", "intro_html")
 VERSION_TEXTS = ("presentation_md", "presentation_html", "fiche_md", "fiche_html")
@@ -21,7 +32,7 @@ def test_the_outline_of_a_lesson_page_loads_titles_not_texts_once(app, login_as,
     import_courses(app, ROOT / "courses" / BIG)
     client = login_as()
     enrol(client, BIG)
-    forget_outlines(app)
+    forget_everything(app)
     with counted(app) as statements:
         response = client.get(f"/formations/{BIG}/{BIG_LESSON}")
     assert response.status_code == 200
@@ -42,7 +53,7 @@ def test_the_outline_of_a_lesson_page_loads_titles_not_texts_once(app, login_as,
 def test_the_course_page_outline_loads_titles_not_texts_once(app, login_as, example_course):
     client = login_as()
     enrol(client, SLUG)
-    forget_outlines(app)
+    forget_everything(app)
     with counted(app) as statements:
         assert client.get(f"/formations/{SLUG}/").status_code == 200
     outline = outline_query(statements)
@@ -116,3 +127,48 @@ def test_mon_parcours_without_certificates_asks_for_them_once(app, login_as, exa
     with counted(app) as statements:
         assert client.get("/mon-parcours").status_code == 200
     assert len([s for s in statements if "certificates" in s or "max(enrolments.cycle)" in s]) == 1
+
+
+def test_quizzes_are_started_and_graded_from_an_answer_key_read_once(app, login_as, example_course):
+    client = login_as()
+    enrol(client)
+    wrong = quiz_answers(app, False)
+    assert submit(client, start_attempt(client), wrong).status_code == 302
+    with counted(app) as statements:
+        attempt_id = start_attempt(client)
+        assert submit(client, attempt_id, wrong).status_code == 302
+    assert not [s for s in statements if "quiz_questions" in s or "quiz_choices" in s]
+    # The page of the questions still reads them, with their texts.
+    with counted(app) as page:
+        assert client.get(f"/tentatives/{attempt_id}").status_code == 200
+    assert [s for s in page if "FROM quiz_questions" in s]
+
+
+def test_lists_of_attempts_leave_out_answers_and_choice_orders(app, login_as, example_course):
+    client = login_as()
+    enrol(client)
+    assert submit(client, start_attempt(client), quiz_answers(app, False)).status_code == 302
+    with counted(app) as statements:
+        response = client.get(f"/formations/{SLUG}/{QUIZ}")
+    assert "Tentative 1" in response.get_data(as_text=True)
+    attempts = [s for s in statements if "FROM quiz_attempts" in s]
+    assert attempts
+    assert not [s for s in attempts if "answers" in s or "choice_order" in s]
+
+
+def test_a_step_done_again_is_one_statement_and_reads_no_outline(app, login_as, example_course):
+    client = login_as()
+    enrol(client)
+    assert finish_lesson(client, LESSON_1).status_code == 302
+    token = csrf_token(client)
+    with counted(app) as statements:
+        response = client.post(
+            f"/formations/{SLUG}/{LESSON_1}/terminer", data={"csrf_token": token}
+        )
+    assert response.status_code == 302
+    completions = [s for s in statements if "step_completions" in s]
+    # The insert that finds the step done already, then the steps done (is the course over?).
+    assert len(completions) == 2, completions
+    assert completions[0].lstrip().upper().startswith("INSERT")
+    # The step marked; the course's steps come from its outline.
+    assert len([s for s in statements if "FROM course_steps" in s]) == 1

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
+from tests.learning.test_queries import counted
 from training.accounts import services as accounts
 from training.accounts.models import Profession, Role, Territory, User
 from training.catalog import services as catalog
@@ -165,3 +166,22 @@ def test_rebuild_command_recomputes_a_damaged_summary(app, make_user, example_co
     assert "monitoring_cohorts: 1 lignes" in result.output
     with app.app_context():
         assert summary.stored_summary() == expected
+
+
+def test_a_change_that_leaves_the_facts_as_they_were_writes_nothing(app, make_user, example_course):
+    """A lesson read again, a quiz failed again the same day: the facts are compared with those
+    stored, and nothing is written; the course's shape comes from its outline."""
+    user = make_user()
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).filter_by(slug=example_course))
+        enrolment = catalog.enrol(db.session.merge(user), course)
+        learning.mark_lesson_done(enrolment, _steps(enrolment, "lesson")[0])
+        db.session.commit()
+        with counted(app) as statements:
+            enrolment_changed(enrolment.id)
+            db.session.commit()
+        assert [s for s in statements if "FROM monitoring_facts" in s]
+        writes = ("INSERT", "UPDATE", "DELETE")
+        assert not [s for s in statements if s.lstrip().upper().startswith(writes)]
+        assert not [s for s in statements if "course_steps" in s]
+        assert summary.stored_summary() == summary.recomputed_summary()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import joinedload
 
 from training.accounts.models import User
 from training.catalog.models import Enrolment
@@ -73,15 +73,6 @@ class CourseCard:
         return (100 * self.done_steps) // total if total else 0
 
 
-#: The long texts of a version, that lists of courses never show.
-_VERSION_TEXTS = (
-    CourseVersion.presentation_md,
-    CourseVersion.presentation_html,
-    CourseVersion.fiche_md,
-    CourseVersion.fiche_html,
-)
-
-
 def latest_versions() -> list[CourseVersion]:
     """The newest published version of every course, in title order, without the texts of
     its presentation and fiche (loaded on first use): lists and filters show titles."""
@@ -102,7 +93,7 @@ def latest_versions() -> list[CourseVersion]:
             )
             .options(
                 joinedload(CourseVersion.course),
-                *(defer(column) for column in _VERSION_TEXTS),
+                *content.without_version_texts(),
             )
             .order_by(CourseVersion.title)
         )
@@ -122,7 +113,7 @@ def course_and_enrolment(user: User, slug: str) -> tuple[Course | None, Enrolmen
         .outerjoin(
             Enrolment, sa.and_(Enrolment.course_id == Course.id, Enrolment.user_id == user.id)
         )
-        .options(joinedload(Enrolment.version).options(*(defer(c) for c in _VERSION_TEXTS)))
+        .options(joinedload(Enrolment.version).options(*content.without_version_texts()))
         .where(Course.slug == slug)
         .order_by(Enrolment.cycle.desc())
         .limit(1)

@@ -7,7 +7,7 @@ import functools
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import defer, selectinload, undefer
 
 from training.content.archive import export_course_zip, import_course_zip, read_course_zip
 from training.content.exporter import (
@@ -70,7 +70,22 @@ __all__ = [
     "read_course_zip",
     "rerender_versions",
     "validate_catalogue",
+    "without_version_texts",
 ]
+
+
+def without_version_texts() -> tuple:
+    """Loader options that leave out a version's presentation and fiche (Markdown and HTML),
+    which lists of courses and the player never show: loaded on first use."""
+    return tuple(
+        defer(column)
+        for column in (
+            CourseVersion.presentation_md,
+            CourseVersion.presentation_html,
+            CourseVersion.fiche_md,
+            CourseVersion.fiche_html,
+        )
+    )
 
 
 def latest_version(slug: str) -> CourseVersion | None:

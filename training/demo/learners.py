@@ -44,6 +44,5 @@ def _do_step(enrolment: Enrolment, step: Step) -> None:
         learning.mark_lesson_done(enrolment, step)
         return
     attempt = learning.start_attempt(enrolment, step)
-    questions = learning.quiz_questions(step)
-    right = {q.id: [c.id for c in q.choices if c.is_correct] for q in questions}
-    learning.submit_attempt(attempt, right, questions)
+    right = {key.id: list(key.correct_choice_ids) for key in learning.answer_key(step.id)}
+    learning.submit_attempt(attempt, right)

@@ -24,6 +24,8 @@ class QuestionKey:
     kind: str
     choice_ids: frozenset[int]
     correct_choice_ids: frozenset[int]
+    #: The choices in the quiz file's order (an attempt shuffles them when it starts).
+    ordered_choice_ids: tuple[int, ...] = ()
 
 
 class ForgedAnswerError(ValueError):

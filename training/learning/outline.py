@@ -1,24 +1,15 @@
-"""A version's table of contents, read once per process.
-
-A published version never changes: its modules and steps, their keys, titles and kinds are fixed
-at import (`flask courses rerender` rewrites HTML only, which the outline does not hold). So the
-outline is kept, as plain data detached from any database session, in a cache of the
-application: the course page, every step page and « reprendre » draw it without a query. Row
-ids are never reused in production (PostgreSQL sequences, no version is ever deleted); the
-tests, whose rolled-back transactions do reuse them, empty the cache after each test.
+"""A version's table of contents, read once per process (see training.published): the course
+page, every step page, « reprendre », the catalogue and the monitoring summary draw it without
+a query.
 """
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
 
 from training.content.models import Module, Step
 from training.extensions import db
-
-#: Outlines kept per process; the whole cache is dropped when it is full (versions are few).
-MAX_CACHED_OUTLINES = 256
-_CACHE_KEY = "learning.outlines"
+from training.published import kept
 
 
 @dataclass(frozen=True)
@@ -26,6 +17,8 @@ class OutlineModule:
     id: int
     key: str
     title: str
+    #: The module's position in the course, from 1 (the monitoring funnel's « module-<n> »).
+    position: int
 
 
 @dataclass(frozen=True)
@@ -63,20 +56,8 @@ class Outline:
 
 
 def outline_of(version_id: int) -> Outline:
-    """The version's outline: from the cache, else in one query of titles (no texts)."""
-    cache: dict[int, Outline] = current_app.extensions.setdefault(_CACHE_KEY, {})
-    outline = cache.get(version_id)
-    if outline is None:
-        outline = _load_outline(version_id)
-        if len(cache) >= MAX_CACHED_OUTLINES:
-            cache.clear()
-        cache[version_id] = outline
-    return outline
-
-
-def forget_outlines(app) -> None:
-    """Empty the cache (tests, whose rolled-back rows give their ids to other versions)."""
-    app.extensions.pop(_CACHE_KEY, None)
+    """The version's outline: kept by the process, else read in one query of titles (no texts)."""
+    return kept("outlines", version_id, _load_outline)
 
 
 def _load_outline(version_id: int) -> Outline:
@@ -90,6 +71,7 @@ def _load_outline(version_id: int) -> Outline:
             Module.id.label("module_id"),
             Module.key.label("module_key"),
             Module.title.label("module_title"),
+            Module.position.label("module_position"),
         )
         .join(Module, Module.id == Step.module_id)
         .where(Step.version_id == version_id)
@@ -99,7 +81,9 @@ def _load_outline(version_id: int) -> Outline:
     steps: list[OutlineStep] = []
     for row in rows:
         if not modules or modules[-1].id != row.module_id:
-            modules.append(OutlineModule(row.module_id, row.module_key, row.module_title))
+            modules.append(
+                OutlineModule(row.module_id, row.module_key, row.module_title, row.module_position)
+            )
         steps.append(
             OutlineStep(row.id, row.key, row.title, row.kind, row.estimated_minutes, modules[-1])
         )

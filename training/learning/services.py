@@ -10,14 +10,15 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from training.accounts.models import User
 from training.catalog.models import Enrolment
 from training.certificates import services as certificates
-from training.content.models import CourseVersion, Module, Question, Step
-from training.content.services import latest_version
+from training.content.models import Choice, CourseVersion, Module, Question, Step
+from training.content.services import latest_version, without_version_texts
 from training.events import enrolment_changed
-from training.extensions import db
+from training.extensions import db, insert_with_conflicts
 from training.learning.grading import (
     AnswerSheet,
     Grade,
@@ -29,8 +30,9 @@ from training.learning.grading import (
 )
 from training.learning.grants import ExtraAttempt
 from training.learning.models import QuizAttempt, StepCompletion
-from training.learning.outline import Outline
+from training.learning.outline import Outline, outline_of
 from training.learning.progress import Progress, progress_of
+from training.published import kept
 from training.timeutils import utcnow
 
 
@@ -120,25 +122,25 @@ def step_of(enrolment: Enrolment, key: str) -> Step | None:
     )
 
 
-def record_done(enrolment: Enrolment, step: Step, carried_over: bool = False) -> None:
-    """Idempotent: a second completion of the same step (double click, replay) is ignored."""
-    exists = db.session.scalar(
-        sa.select(StepCompletion.id).where(
-            StepCompletion.enrolment_id == enrolment.id, StepCompletion.step_id == step.id
+def record_done(enrolment: Enrolment, step: Step, carried_over: bool = False) -> bool:
+    """Record the step done, once: a second completion of the same step (double click, replay,
+    two requests at once) is ignored, by the unique constraint. True when this call recorded it.
+    """
+    recorded = db.session.scalar(
+        insert_with_conflicts(StepCompletion.__table__)
+        .values(
+            enrolment_id=enrolment.id,
+            step_id=step.id,
+            carried_over=carried_over,
+            completed_at=utcnow(),
         )
+        .on_conflict_do_nothing(index_elements=["enrolment_id", "step_id"])
+        .returning(StepCompletion.id)
     )
-    if exists is not None:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                StepCompletion(
-                    enrolment_id=enrolment.id, step_id=step.id, carried_over=carried_over
-                )
-            )
-    except IntegrityError:
-        return
+    if recorded is None:
+        return False
     enrolment_changed(enrolment.id)
+    return True
 
 
 def complete_if_done(enrolment: Enrolment) -> bool:
@@ -150,10 +152,8 @@ def complete_if_done(enrolment: Enrolment) -> bool:
     """
     if enrolment.completed_at is not None:
         return False
-    outline_ids = db.session.scalars(
-        sa.select(Step.id).where(Step.version_id == enrolment.version_id)
-    ).all()
-    if not progress_of(outline_ids, done_step_ids(enrolment)).is_complete:
+    outline = outline_of(enrolment.version_id)
+    if not progress_for(outline, done_step_ids(enrolment)).is_complete:
         return False
     now = utcnow()
     changed = db.session.execute(
@@ -182,9 +182,15 @@ def mark_lesson_done(enrolment: Enrolment, step: Step) -> bool:
 
 
 def attempts_of(enrolment: Enrolment, step: Step) -> list[QuizAttempt]:
+    """The learner's attempts at this quiz, in order, without their answers and choice orders
+    (lists show numbers, scores and dates; a learner with unlimited attempts may have many)."""
     return list(
         db.session.scalars(
             sa.select(QuizAttempt)
+            .options(
+                defer(QuizAttempt.answers, raiseload=True),
+                defer(QuizAttempt.choice_order, raiseload=True),
+            )
             .where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.step_id == step.id)
             .order_by(QuizAttempt.number)
         )
@@ -207,6 +213,37 @@ def attempts_left(step: Step, attempts: list[QuizAttempt]) -> int | None:
         return None
     granted = granted_attempts(attempts[0].enrolment_id, step.id) if attempts else 0
     return max(step.max_attempts + granted - len(attempts), 0)
+
+
+def answer_key(step_id: int) -> tuple[QuestionKey, ...]:
+    """The quiz's questions with their choices and right answers, in order: what starting and
+    grading an attempt need, kept by the process (see training.published)."""
+    return kept("answer-keys", step_id, _load_answer_key)
+
+
+def _load_answer_key(step_id: int) -> tuple[QuestionKey, ...]:
+    rows = db.session.execute(
+        sa.select(Question.id, Question.kind, Choice.id, Choice.is_correct)
+        .join(Choice, Choice.question_id == Question.id)
+        .where(Question.step_id == step_id)
+        .order_by(Question.position, Choice.position)
+    )
+    questions: dict[int, tuple[str, list[int], set[int]]] = {}
+    for question_id, kind, choice_id, is_correct in rows:
+        _, choices, correct = questions.setdefault(question_id, (kind, [], set()))
+        choices.append(choice_id)
+        if is_correct:
+            correct.add(choice_id)
+    return tuple(
+        QuestionKey(
+            id=question_id,
+            kind=kind,
+            choice_ids=frozenset(choices),
+            correct_choice_ids=frozenset(correct),
+            ordered_choice_ids=tuple(choices),
+        )
+        for question_id, (kind, choices, correct) in questions.items()
+    )
 
 
 def quiz_questions(step: Step) -> list[Question]:
@@ -243,8 +280,8 @@ def start_attempt(
         raise LearningError("Vous avez utilisé toutes les tentatives de ce quiz.")
     rng = rng or random.SystemRandom()
     order = {}
-    for question in quiz_questions(step):
-        choice_ids = [choice.id for choice in question.choices]
+    for question in answer_key(step.id):
+        choice_ids = list(question.ordered_choice_ids)
         if step.shuffle and question.kind != "true_false":  # « Vrai » stays before « Faux »
             rng.shuffle(choice_ids)
         order[str(question.id)] = choice_ids
@@ -271,7 +308,13 @@ def attempt_for(user: User, attempt_id: int) -> QuizAttempt | None:
     return db.session.scalar(
         sa.select(QuizAttempt)
         .join(QuizAttempt.enrolment)
-        .options(contains_eager(QuizAttempt.enrolment), joinedload(QuizAttempt.step))
+        .options(
+            contains_eager(QuizAttempt.enrolment).options(
+                joinedload(Enrolment.course),
+                joinedload(Enrolment.version).options(*without_version_texts()),
+            ),
+            joinedload(QuizAttempt.step),
+        )
         .where(QuizAttempt.id == attempt_id, Enrolment.user_id == user.id)
     )
 
@@ -296,9 +339,7 @@ class Submission:
     course_completed: bool
 
 
-def submit_attempt(
-    attempt: QuizAttempt, submitted: dict[int, list[int]], questions: list[Question] | None = None
-) -> Submission:
+def submit_attempt(attempt: QuizAttempt, submitted: dict[int, list[int]]) -> Submission:
     """Grade and record an attempt, once.
 
     A forged answer raises ForgedAnswerError and an incomplete one UnansweredQuestionsError,
@@ -307,25 +348,28 @@ def submit_attempt(
     """
     if attempt.submitted_at is not None:
         return Submission(attempt, recorded=False, course_completed=False)
-    keys = question_keys(questions if questions is not None else quiz_questions(attempt.step))
+    keys = answer_key(attempt.step_id)
     sheet = read_answers(keys, submitted)
     if sheet.unanswered:
         raise UnansweredQuestionsError(sheet.unanswered)
     result = grade(keys, sheet, attempt.pass_mark)
+    recorded = {
+        "submitted_at": utcnow(),
+        "answers": _answers_json(sheet),
+        "score": result.score,
+        "passed": result.passed,
+    }
     changed = db.session.execute(
         sa.update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(
-            submitted_at=utcnow(),
-            answers=_answers_json(sheet),
-            score=result.score,
-            passed=result.passed,
-        )
+        .values(**recorded)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(attempt)
     if changed != 1:
+        db.session.refresh(attempt)
         return Submission(attempt, recorded=False, course_completed=False)
+    for name, value in recorded.items():
+        set_committed_value(attempt, name, value)
     enrolment_changed(attempt.enrolment_id)
     completed = False
     if result.passed:

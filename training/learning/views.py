@@ -143,12 +143,12 @@ def start_attempt(slug: str, module_key: str, name: str):
     """Start (or go back to) an attempt at a quiz."""
     enrolment, current = posted_step(slug, f"{module_key}/{name}")
     try:
-        attempt = services.start_attempt(enrolment, current)
+        attempt_id = services.start_attempt(enrolment, current).id
     except services.LearningError as error:
         flash(str(error), "error")
         return redirect(step_url(slug, current)), 303
     db.session.commit()
-    return redirect(url_for("learning.attempt", attempt_id=attempt.id))
+    return redirect(url_for("learning.attempt", attempt_id=attempt_id))
 
 
 def _submitted_answers() -> dict[int, list[int]]:
@@ -177,7 +177,6 @@ def attempt(attempt_id: int):
     """
     attempt = services.attempt_for(current_user, attempt_id) or abort(404)
     step = attempt.step
-    questions = services.quiz_questions(step)
     form = EmptyForm()
     unanswered: tuple[int, ...] = ()
     chosen: dict[int, list[int]] = {}
@@ -187,7 +186,7 @@ def attempt(attempt_id: int):
             abort(400)
         try:
             chosen = _submitted_answers()
-            submission = services.submit_attempt(attempt, chosen, questions)
+            submission = services.submit_attempt(attempt, chosen)
         except ForgedAnswerError:
             abort(400)
         except services.UnansweredQuestionsError as error:
@@ -201,6 +200,7 @@ def attempt(attempt_id: int):
                 return redirect(
                     url_for("learning.attempt", attempt_id=attempt_id, _anchor="resultat")
                 )
+    questions = services.quiz_questions(step)
     attempts = services.attempts_of(attempt.enrolment, step)
     template = "learning/attempt.html" if attempt.submitted_at is None else "learning/result.html"
     context = {}

@@ -13,16 +13,15 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from training.accounts.models import Role, User
 from training.catalog.models import Enrolment
 from training.certificates.models import Certificate
-from training.content.models import Module, Step
 from training.events import CHANGED_ACCOUNTS, CHANGED_ENROLMENTS
-from training.extensions import db
+from training.extensions import db, insert_with_conflicts
 from training.learning.models import QuizAttempt, StepCompletion
+from training.learning.outline import outline_of
 from training.monitoring import facts as f
 from training.monitoring.models import (
     ActivityCount,
@@ -44,25 +43,22 @@ ENROLMENT, ACCOUNT = "enrolment", "account"
 
 
 def version_shapes(version_ids: Iterable[int]) -> dict[int, f.VersionShape]:
-    modules: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    final_quiz: dict[int, int] = {}
-    rows = db.session.execute(
-        sa.select(Step.id, Step.version_id, Step.kind, Module.position)
-        .join(Module, Module.id == Step.module_id)
-        .where(Step.version_id.in_(set(version_ids)))
-        .order_by(Step.version_id, Module.position, Step.position)
-    )
-    for step_id, version_id, kind, module_position in rows:
-        modules[version_id][module_position].add(step_id)
-        if kind == "quiz":
-            final_quiz[version_id] = step_id
-    return {
-        version_id: f.VersionShape(
-            modules={position: frozenset(ids) for position, ids in by_module.items()},
-            final_quiz_id=final_quiz.get(version_id),
-        )
-        for version_id, by_module in modules.items()
-    }
+    """From the versions' outlines, kept by the process (training.learning.outline)."""
+    shapes = {}
+    for version_id in set(version_ids):
+        outline = outline_of(version_id)
+        modules: dict[int, set[int]] = defaultdict(set)
+        final_quiz = None
+        for step in outline.steps:
+            modules[step.module.position].add(step.id)
+            if step.kind == "quiz":
+                final_quiz = step.id
+        if modules:
+            shapes[version_id] = f.VersionShape(
+                modules={position: frozenset(ids) for position, ids in modules.items()},
+                final_quiz_id=final_quiz,
+            )
+    return shapes
 
 
 def _among(column, ids: list[int], whole_range: bool):
@@ -174,11 +170,6 @@ def account_facts(
 # --- writing the summary --------------------------------------------------------------------
 
 
-def _insert(table: sa.Table):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 def _rows_by_table(amounts: dict) -> dict[str, dict[tuple, dict[str, int]]]:
     rows: dict[str, dict[tuple, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for ((table, *key), counter), amount in amounts.items():
@@ -217,7 +208,7 @@ def add_to_summary(amounts: dict) -> None:
             )
         if additions:
             values = [{c: row.get(c, 0) for c in keys + counters} for row in additions]
-            statement = _insert(table).values(values)
+            statement = insert_with_conflicts(table).values(values)
             statement = statement.on_conflict_do_update(
                 index_elements=keys,
                 set_={c: table.c[c] + statement.excluded[c] for c in counters},
@@ -226,6 +217,8 @@ def add_to_summary(amounts: dict) -> None:
 
 
 def _refresh(subject: str, ids: set[int], compute, contributions, decode) -> None:
+    """Apply what changed in these subjects' facts since they were stored; those whose facts
+    did not change (a quiz failed again the same day, a lesson read twice) write nothing."""
     ids_list = sorted(ids)
     stored = dict(
         db.session.execute(
@@ -235,21 +228,34 @@ def _refresh(subject: str, ids: set[int], compute, contributions, decode) -> Non
         ).all()
     )
     current = compute(ids_list)
+    rows = {row["subject_id"]: row for row in _facts_rows(subject, current)}
+    changed = [i for i in ids_list if stored.get(i) != (rows[i]["facts"] if i in rows else None)]
+    if not changed:
+        return
     amounts: dict = defaultdict(int)
-    for subject_id in ids_list:
+    for subject_id in changed:
         old = decode(stored[subject_id]) if subject_id in stored else None
         for key, amount in f.difference(
             contributions(current.get(subject_id)), contributions(old)
         ).items():
             amounts[key] += amount
     add_to_summary({key: amount for key, amount in amounts.items() if amount})
-    db.session.execute(
-        sa.delete(SummaryFacts).where(
-            SummaryFacts.subject == subject, SummaryFacts.subject_id.in_(ids_list)
+    gone = [i for i in changed if i not in rows]
+    if gone:
+        db.session.execute(
+            sa.delete(SummaryFacts).where(
+                SummaryFacts.subject == subject, SummaryFacts.subject_id.in_(gone)
+            )
         )
-    )
-    if current:
-        db.session.execute(sa.insert(SummaryFacts.__table__), _facts_rows(subject, current))
+    written = [rows[i] for i in changed if i in rows]
+    if written:
+        statement = insert_with_conflicts(SummaryFacts.__table__).values(written)
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["subject", "subject_id"],
+                set_={"facts": statement.excluded.facts},
+            )
+        )
 
 
 def _facts_rows(subject: str, facts_by_id: dict) -> list[dict]:
