@@ -1,6 +1,8 @@
 """Flask extensions, created unbound here and bound to the app in create_app()."""
 
+import functools
 import sqlite3
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask_limiter import Limiter
@@ -31,6 +33,17 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def built_once(build: Callable[[], sa.Executable]) -> Callable[[], sa.Executable]:
+    """The statement `build` returns, built on first use and then reused, with bind parameters
+    (`sa.bindparam`) for what varies between executions.
+
+    For the queries of the pages learners ask most: SQLAlchemy takes longer to build a
+    statement and its cache key (0.3 to 0.8 ms for a join with loader options) than PostgreSQL
+    takes to run it, and a reused statement keeps its cache key. Built lazily rather than at
+    import, so that every mapper is configured first."""
+    return functools.cache(build)
 
 
 def insert_with_conflicts(table):

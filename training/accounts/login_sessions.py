@@ -27,7 +27,7 @@ from sqlalchemy.orm import joinedload
 from training.accounts.devices import device_label
 from training.accounts.models import CurrentSession, Role, User, UserSession
 from training.audit.services import record_event
-from training.extensions import db
+from training.extensions import built_once, db
 from training.timeutils import as_aware, utcnow
 
 #: Roles that see other people's data or change what learners are taught: shorter sessions.
@@ -130,17 +130,22 @@ class Resumed:
     written: bool = False
 
 
+@built_once
+def _session_by_secret() -> sa.Select:
+    return (
+        sa.select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.secret_hash == sa.bindparam("secret_hash"))
+    )
+
+
 def resume_session(secret: str, now: datetime | None = None) -> Resumed:
     """The user of the live session that `secret` opens, with `user.current_session` set and
     the session's last use brought up to date (at most once a minute). A session past its idle
     time or its lifetime, or of a deactivated account, is deleted; an unknown secret (a session
     ended, or a forged cookie) finds nobody."""
     now = now or utcnow()
-    row = db.session.scalar(
-        sa.select(UserSession)
-        .options(joinedload(UserSession.user))
-        .where(UserSession.secret_hash == hash_secret(secret))
-    )
+    row = db.session.scalar(_session_by_secret(), {"secret_hash": hash_secret(secret)})
     if row is None:
         return Resumed(None)
     user = row.user

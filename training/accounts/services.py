@@ -13,7 +13,7 @@ from training.accounts.models import Profession, Role, Territory, User
 from training.accounts.passwords import hash_password, password_problem, verify_password
 from training.audit.services import record_event
 from training.events import account_changed
-from training.extensions import db
+from training.extensions import built_once, db
 from training.timeutils import utcnow
 
 
@@ -337,9 +337,12 @@ def search_users(filters: UserFilter, page: int, per_page: int):
 
 def list_professions() -> list[Profession]:
     """Every profession, retired ones included: for statistics, filters and the admin pages."""
-    return list(
-        db.session.scalars(sa.select(Profession).order_by(Profession.position, Profession.name))
-    )
+    return list(db.session.scalars(_professions()))
+
+
+@built_once
+def _professions() -> sa.Select:
+    return sa.select(Profession).order_by(Profession.position, Profession.name)
 
 
 def list_territories() -> list[Territory]:

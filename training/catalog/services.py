@@ -15,7 +15,7 @@ from training.certificates import services as certificates
 from training.content import services as content
 from training.content.models import Course, CourseVersion, Step
 from training.events import enrolment_changed
-from training.extensions import db
+from training.extensions import built_once, db
 from training.learning.outline import outline_of
 
 
@@ -76,49 +76,60 @@ class CourseCard:
 def latest_versions() -> list[CourseVersion]:
     """The newest published version of every course, in title order, without the texts of
     its presentation and fiche (loaded on first use): lists and filters show titles."""
+    return list(db.session.scalars(_latest_versions()))
+
+
+@built_once
+def _latest_versions() -> sa.Select:
     newest = (
         sa.select(CourseVersion.course_id, sa.func.max(CourseVersion.number).label("number"))
         .group_by(CourseVersion.course_id)
         .subquery()
     )
-    return list(
-        db.session.scalars(
-            sa.select(CourseVersion)
-            .join(
-                newest,
-                sa.and_(
-                    CourseVersion.course_id == newest.c.course_id,
-                    CourseVersion.number == newest.c.number,
-                ),
-            )
-            .options(
-                joinedload(CourseVersion.course),
-                *content.without_version_texts(),
-            )
-            .order_by(CourseVersion.title)
+    return (
+        sa.select(CourseVersion)
+        .join(
+            newest,
+            sa.and_(
+                CourseVersion.course_id == newest.c.course_id,
+                CourseVersion.number == newest.c.number,
+            ),
         )
+        .options(joinedload(CourseVersion.course), *content.without_version_texts())
+        .order_by(CourseVersion.title)
     )
 
 
 def course_by_slug(slug: str) -> Course | None:
-    return db.session.scalar(sa.select(Course).where(Course.slug == slug))
+    return db.session.scalar(_course_by_slug(), {"slug": slug})
+
+
+@built_once
+def _course_by_slug() -> sa.Select:
+    return sa.select(Course).where(Course.slug == sa.bindparam("slug"))
 
 
 def course_and_enrolment(user: User, slug: str) -> tuple[Course | None, Enrolment | None]:
     """The course `slug` (None if unknown) and the learner's latest enrolment in it (None when
     not enrolled) with its version, in one query: what every step of a course starts with. The
     version's presentation and fiche are left out (loaded on first use)."""
-    row = db.session.execute(
+    row = db.session.execute(_course_and_enrolment(), {"user_id": user.id, "slug": slug}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+@built_once
+def _course_and_enrolment() -> sa.Select:
+    return (
         sa.select(Course, Enrolment)
         .outerjoin(
-            Enrolment, sa.and_(Enrolment.course_id == Course.id, Enrolment.user_id == user.id)
+            Enrolment,
+            sa.and_(Enrolment.course_id == Course.id, Enrolment.user_id == sa.bindparam("user_id")),
         )
         .options(joinedload(Enrolment.version).options(*content.without_version_texts()))
-        .where(Course.slug == slug)
+        .where(Course.slug == sa.bindparam("slug"))
         .order_by(Enrolment.cycle.desc())
         .limit(1)
-    ).first()
-    return (row[0], row[1]) if row is not None else (None, None)
+    )
 
 
 def current_enrolment(user: User, course: Course) -> Enrolment | None:
@@ -233,22 +244,12 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
     their numbers of steps done; the numbers of modules and steps come from the versions'
     outlines, read once per process.
     """
-    from training.learning.models import StepCompletion
 
     versions = latest_versions()
     enrolments: dict[int, tuple[Enrolment, int]] = {}
     if user is not None and user.is_authenticated:
-        done = (
-            sa.select(sa.func.count(StepCompletion.id))
-            .join(Step, Step.id == StepCompletion.step_id)
-            .where(
-                StepCompletion.enrolment_id == Enrolment.id,
-                Step.version_id == Enrolment.version_id,
-            )
-            .scalar_subquery()
-        )
         for enrolment, done_steps in db.session.execute(
-            sa.select(Enrolment, done).where(Enrolment.user_id == user.id).order_by(Enrolment.cycle)
+            _enrolments_with_steps_done(), {"user_id": user.id}
         ):
             enrolments[enrolment.course_id] = (enrolment, done_steps)
     version_ids = {version.id for version in versions}
@@ -282,6 +283,26 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
         key=lambda card: (not card.recommended, -len(card.version.audiences) * card.recommended)
     )
     return cards
+
+
+@built_once
+def _enrolments_with_steps_done() -> sa.Select:
+    from training.learning.models import StepCompletion
+
+    done = (
+        sa.select(sa.func.count(StepCompletion.id))
+        .join(Step, Step.id == StepCompletion.step_id)
+        .where(
+            StepCompletion.enrolment_id == Enrolment.id,
+            Step.version_id == Enrolment.version_id,
+        )
+        .scalar_subquery()
+    )
+    return (
+        sa.select(Enrolment, done)
+        .where(Enrolment.user_id == sa.bindparam("user_id"))
+        .order_by(Enrolment.cycle)
+    )
 
 
 @dataclass(frozen=True)

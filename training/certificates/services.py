@@ -24,7 +24,7 @@ from training.catalog.models import Enrolment
 from training.certificates import codes, signing
 from training.certificates.models import Certificate
 from training.events import enrolment_changed
-from training.extensions import db
+from training.extensions import built_once, db
 from training.timeutils import PARIS, as_aware, utcnow
 from training.urls import site_root
 
@@ -90,7 +90,12 @@ def status_of(certificate: Certificate, today: date | None = None) -> Status:
 
 
 def certificate_of(enrolment: Enrolment) -> Certificate | None:
-    return db.session.scalar(sa.select(Certificate).where(Certificate.enrolment_id == enrolment.id))
+    return db.session.scalar(_certificate_of_enrolment(), {"enrolment_id": enrolment.id})
+
+
+@built_once
+def _certificate_of_enrolment() -> sa.Select:
+    return sa.select(Certificate).where(Certificate.enrolment_id == sa.bindparam("enrolment_id"))
 
 
 def issue_certificate(enrolment: Enrolment) -> Certificate:
@@ -223,6 +228,17 @@ def _trains_holder(user: User, certificate: Certificate) -> bool:
     )
 
 
+@built_once
+def _certificates_of_user() -> sa.Select:
+    return (
+        sa.select(Certificate)
+        .join(Certificate.enrolment)
+        .options(contains_eager(Certificate.enrolment))
+        .where(Enrolment.user_id == sa.bindparam("user_id"))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    )
+
+
 @dataclass(frozen=True)
 class HeldCertificate:
     """A certificate as its holder sees it on « Mon parcours »."""
@@ -235,13 +251,7 @@ class HeldCertificate:
 
 def certificates_of(user: User, today: date | None = None) -> list[HeldCertificate]:
     """The learner's certificates, newest first (two queries; one without certificates)."""
-    certificates = db.session.scalars(
-        sa.select(Certificate)
-        .join(Certificate.enrolment)
-        .options(contains_eager(Certificate.enrolment))
-        .where(Enrolment.user_id == user.id)
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-    ).all()
+    certificates = db.session.scalars(_certificates_of_user(), {"user_id": user.id}).all()
     if not certificates:
         return []
     latest_cycle = dict(

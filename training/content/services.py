@@ -45,7 +45,7 @@ from training.content.validation import (
     known_course_slugs,
     validate_catalogue,
 )
-from training.extensions import db
+from training.extensions import built_once, db
 
 __all__ = [
     "CourseFormatError",
@@ -90,10 +90,15 @@ def without_version_texts() -> tuple:
 
 def latest_version(slug: str) -> CourseVersion | None:
     """The most recently published version of the course `slug`, or None."""
-    return db.session.scalar(
+    return db.session.scalar(_latest_version(), {"slug": slug})
+
+
+@built_once
+def _latest_version() -> sa.Select:
+    return (
         sa.select(CourseVersion)
         .join(Course)
-        .where(Course.slug == slug)
+        .where(Course.slug == sa.bindparam("slug"))
         .order_by(CourseVersion.number.desc())
         .limit(1)
     )

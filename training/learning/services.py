@@ -18,7 +18,7 @@ from training.certificates import services as certificates
 from training.content.models import Choice, CourseVersion, Module, Question, Step
 from training.content.services import latest_version, without_version_texts
 from training.events import enrolment_changed
-from training.extensions import db, insert_with_conflicts
+from training.extensions import built_once, db, insert_with_conflicts
 from training.learning.grading import (
     AnswerSheet,
     Grade,
@@ -47,10 +47,13 @@ class UnansweredQuestionsError(LearningError):
 
 
 def done_step_ids(enrolment: Enrolment) -> set[int]:
-    return set(
-        db.session.scalars(
-            sa.select(StepCompletion.step_id).where(StepCompletion.enrolment_id == enrolment.id)
-        )
+    return set(db.session.scalars(_done_step_ids(), {"enrolment_id": enrolment.id}))
+
+
+@built_once
+def _done_step_ids() -> sa.Select:
+    return sa.select(StepCompletion.step_id).where(
+        StepCompletion.enrolment_id == sa.bindparam("enrolment_id")
     )
 
 
@@ -115,10 +118,15 @@ def course_to_resume(user: User) -> Resumable | None:
 def step_of(enrolment: Enrolment, key: str) -> Step | None:
     """A step of the learner's version, by key; None for a step of another course or version.
     Its Markdown source, which no learner's page shows, is left out."""
-    return db.session.scalar(
+    return db.session.scalar(_step_by_key(), {"version_id": enrolment.version_id, "key": key})
+
+
+@built_once
+def _step_by_key() -> sa.Select:
+    return (
         sa.select(Step)
         .options(defer(Step.body_md))
-        .where(Step.version_id == enrolment.version_id, Step.key == key)
+        .where(Step.version_id == sa.bindparam("version_id"), Step.key == sa.bindparam("key"))
     )
 
 
@@ -184,16 +192,22 @@ def mark_lesson_done(enrolment: Enrolment, step: Step) -> bool:
 def attempts_of(enrolment: Enrolment, step: Step) -> list[QuizAttempt]:
     """The learner's attempts at this quiz, in order, without their answers and choice orders
     (lists show numbers, scores and dates; a learner with unlimited attempts may have many)."""
-    return list(
-        db.session.scalars(
-            sa.select(QuizAttempt)
-            .options(
-                defer(QuizAttempt.answers, raiseload=True),
-                defer(QuizAttempt.choice_order, raiseload=True),
-            )
-            .where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.step_id == step.id)
-            .order_by(QuizAttempt.number)
+    return list(db.session.scalars(_attempts(), {"enrolment_id": enrolment.id, "step_id": step.id}))
+
+
+@built_once
+def _attempts() -> sa.Select:
+    return (
+        sa.select(QuizAttempt)
+        .options(
+            defer(QuizAttempt.answers, raiseload=True),
+            defer(QuizAttempt.choice_order, raiseload=True),
         )
+        .where(
+            QuizAttempt.enrolment_id == sa.bindparam("enrolment_id"),
+            QuizAttempt.step_id == sa.bindparam("step_id"),
+        )
+        .order_by(QuizAttempt.number)
     )
 
 
@@ -247,13 +261,16 @@ def _load_answer_key(step_id: int) -> tuple[QuestionKey, ...]:
 
 
 def quiz_questions(step: Step) -> list[Question]:
-    return list(
-        db.session.scalars(
-            sa.select(Question)
-            .where(Question.step_id == step.id)
-            .options(selectinload(Question.choices))
-            .order_by(Question.position)
-        )
+    return list(db.session.scalars(_questions(), {"step_id": step.id}))
+
+
+@built_once
+def _questions() -> sa.Select:
+    return (
+        sa.select(Question)
+        .where(Question.step_id == sa.bindparam("step_id"))
+        .options(selectinload(Question.choices))
+        .order_by(Question.position)
     )
 
 
@@ -305,7 +322,12 @@ def start_attempt(
 
 def attempt_for(user: User, attempt_id: int) -> QuizAttempt | None:
     """The attempt if it is this learner's; None otherwise (the view answers 404)."""
-    return db.session.scalar(
+    return db.session.scalar(_attempt_of_user(), {"attempt_id": attempt_id, "user_id": user.id})
+
+
+@built_once
+def _attempt_of_user() -> sa.Select:
+    return (
         sa.select(QuizAttempt)
         .join(QuizAttempt.enrolment)
         .options(
@@ -315,7 +337,10 @@ def attempt_for(user: User, attempt_id: int) -> QuizAttempt | None:
             ),
             joinedload(QuizAttempt.step),
         )
-        .where(QuizAttempt.id == attempt_id, Enrolment.user_id == user.id)
+        .where(
+            QuizAttempt.id == sa.bindparam("attempt_id"),
+            Enrolment.user_id == sa.bindparam("user_id"),
+        )
     )
 
 

@@ -18,7 +18,7 @@ from training.catalog import services as catalog
 from training.certificates import services as certificates
 from training.content.models import Course, CourseVersion
 from training.content.services import latest_version
-from training.extensions import db
+from training.extensions import built_once, db
 from training.sessions.codes import generate_join_code
 from training.sessions.models import Attendance, SessionDay, SessionMember, TrainingSession
 from training.timeutils import utcnow
@@ -224,14 +224,17 @@ def sessions_of_trainer(user: User) -> list[SessionSummary]:
 
 def sessions_of_member(user: User) -> list[TrainingSession]:
     """The sessions the learner joined, the latest first (for « Mon parcours »)."""
-    return list(
-        db.session.scalars(
-            sa.select(TrainingSession)
-            .join(SessionMember, SessionMember.session_id == TrainingSession.id)
-            .where(SessionMember.user_id == user.id)
-            .options(selectinload(TrainingSession.days), joinedload(TrainingSession.trainer))
-            .order_by(TrainingSession.starts_on.desc(), TrainingSession.id.desc())
-        )
+    return list(db.session.scalars(_sessions_of_member(), {"user_id": user.id}))
+
+
+@built_once
+def _sessions_of_member() -> sa.Select:
+    return (
+        sa.select(TrainingSession)
+        .join(SessionMember, SessionMember.session_id == TrainingSession.id)
+        .where(SessionMember.user_id == sa.bindparam("user_id"))
+        .options(selectinload(TrainingSession.days), joinedload(TrainingSession.trainer))
+        .order_by(TrainingSession.starts_on.desc(), TrainingSession.id.desc())
     )
 
 
