@@ -2,10 +2,6 @@
 show, nothing computed again for a published version, nothing read twice."""
 
 import re
-from contextlib import contextmanager
-
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from tests.conftest import csrf_token
 from tests.learning.conftest import (
@@ -20,7 +16,7 @@ from tests.learning.conftest import (
     start_attempt,
     submit,
 )
-from tests.learning.test_queries import BIG, BIG_LESSON, counted
+from tests.learning.test_queries import BIG, BIG_LESSON, counted, executed_statements
 from training.published import forget_everything
 
 LONG_TEXTS = ("body_md", "body_html", "intro_md", "intro_html")
@@ -176,22 +172,6 @@ def test_a_step_done_again_is_one_statement_and_reads_no_outline(app, login_as, 
     assert completions[0].lstrip().upper().startswith("INSERT")
     # The step marked; the course's steps come from its outline.
     assert len([s for s in statements if "FROM course_steps" in s]) == 1
-
-
-@contextmanager
-def executed_statements():
-    """The statement objects the ORM executes (not their SQL): the same object twice means
-    the statement was built once."""
-    statements: list = []
-
-    def note(state) -> None:
-        statements.append(state.statement)
-
-    sa.event.listen(Session, "do_orm_execute", note)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(Session, "do_orm_execute", note)
 
 
 def test_the_pages_learners_ask_most_build_their_statements_once(app, login_as, example_course):

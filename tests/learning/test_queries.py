@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from tests.learning.conftest import (
     QUIZ,
@@ -36,6 +37,22 @@ def counted(app):
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def executed_statements():
+    """The statement objects the ORM executes (not their SQL): the same object twice means
+    the statement was built once."""
+    statements: list = []
+
+    def note(state) -> None:
+        statements.append(state.statement)
+
+    sa.event.listen(Session, "do_orm_execute", note)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(Session, "do_orm_execute", note)
 
 
 def test_lesson_page_queries_do_not_grow_with_the_course(app, login_as, example_course):

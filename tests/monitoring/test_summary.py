@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
-from tests.learning.test_queries import counted
+from tests.learning.test_queries import counted, executed_statements
 from training.accounts import services as accounts
 from training.accounts.models import Profession, Role, Territory, User
 from training.catalog import services as catalog
@@ -177,10 +177,17 @@ def test_a_change_that_leaves_the_facts_as_they_were_writes_nothing(app, make_us
         enrolment = catalog.enrol(db.session.merge(user), course)
         learning.mark_lesson_done(enrolment, _steps(enrolment, "lesson")[0])
         db.session.commit()
-        with counted(app) as statements:
-            enrolment_changed(enrolment.id)
+        enrolment_id = enrolment.id
+        with counted(app) as statements, executed_statements() as first:
+            enrolment_changed(enrolment_id)
             db.session.commit()
         assert [s for s in statements if "FROM monitoring_facts" in s]
+        # Built once: the next change runs the very same statements.
+        with executed_statements() as again:
+            enrolment_changed(enrolment_id)
+            db.session.commit()
+        assert len(again) == len(first) >= 5
+        assert all(s is seen for s, seen in zip(again, first, strict=True))
         writes = ("INSERT", "UPDATE", "DELETE")
         assert not [s for s in statements if s.lstrip().upper().startswith(writes)]
         assert not [s for s in statements if "course_steps" in s]

@@ -19,7 +19,7 @@ from training.accounts.models import Role, User
 from training.catalog.models import Enrolment
 from training.certificates.models import Certificate
 from training.events import CHANGED_ACCOUNTS, CHANGED_ENROLMENTS
-from training.extensions import db, insert_with_conflicts
+from training.extensions import built_once, db, insert_with_conflicts
 from training.learning.models import QuizAttempt, StepCompletion
 from training.learning.outline import outline_of
 from training.monitoring import facts as f
@@ -61,20 +61,23 @@ def version_shapes(version_ids: Iterable[int]) -> dict[int, f.VersionShape]:
     return shapes
 
 
-def _among(column, ids: list[int], whole_range: bool):
-    """`column IN ids`, or, when `ids` are every id from the first to the last (a rebuild's
-    batches), the range: a short statement instead of thousands of parameters."""
-    return column.between(ids[0], ids[-1]) if whole_range else column.in_(ids)
+def _among(column, whole_range: bool):
+    """`column IN :ids`, or, when the ids are every id from the first to the last (a rebuild's
+    batches), `column BETWEEN :first AND :last`: a short statement instead of thousands of
+    parameters. See _ids for the parameters."""
+    if whole_range:
+        return column.between(sa.bindparam("first"), sa.bindparam("last"))
+    return column.in_(sa.bindparam("ids", expanding=True))
 
 
-def enrolment_facts(
-    enrolment_ids: Iterable[int], *, whole_range: bool = False
-) -> dict[int, f.EnrolmentFacts]:
-    """The facts of these enrolments, read in five queries whatever their number."""
-    ids = sorted(set(enrolment_ids))
-    if not ids:
-        return {}
-    enrolments = db.session.execute(
+def _ids(ids: list[int], whole_range: bool) -> dict:
+    return {"first": ids[0], "last": ids[-1]} if whole_range else {"ids": ids}
+
+
+@built_once
+def _enrolment_statements(whole_range: bool) -> tuple[sa.Select, ...]:
+    """What enrolment_facts reads: enrolments, steps done, best scores, certificates."""
+    return (
         sa.select(
             Enrolment.id,
             Enrolment.version_id,
@@ -83,43 +86,52 @@ def enrolment_facts(
             Enrolment.course_id,
             Enrolment.enrolled_at,
             Enrolment.completed_at,
-        ).where(_among(Enrolment.id, ids, whole_range))
-    ).all()
-    done: dict[int, dict] = defaultdict(dict)
-    for enrolment_id, step_id, completed_at in db.session.execute(
+        ).where(_among(Enrolment.id, whole_range)),
         sa.select(
             StepCompletion.enrolment_id, StepCompletion.step_id, StepCompletion.completed_at
-        ).where(_among(StepCompletion.enrolment_id, ids, whole_range))
-    ):
-        done[enrolment_id][step_id] = completed_at
-    scores: dict[int, list[int]] = defaultdict(list)
-    last_submission: dict[int, datetime] = {}
-    for enrolment_id, best, last in db.session.execute(
+        ).where(_among(StepCompletion.enrolment_id, whole_range)),
         sa.select(
             QuizAttempt.enrolment_id,
             sa.func.max(QuizAttempt.score),
             sa.func.max(QuizAttempt.submitted_at),
         )
         .where(
-            _among(QuizAttempt.enrolment_id, ids, whole_range),
+            _among(QuizAttempt.enrolment_id, whole_range),
             QuizAttempt.submitted_at.is_not(None),
         )
-        .group_by(QuizAttempt.enrolment_id, QuizAttempt.step_id)
-    ):
+        .group_by(QuizAttempt.enrolment_id, QuizAttempt.step_id),
+        sa.select(
+            Certificate.enrolment_id,
+            Certificate.issued_at,
+            Certificate.expires_on,
+            Certificate.revoked_at,
+        ).where(_among(Certificate.enrolment_id, whole_range)),
+    )
+
+
+def enrolment_facts(
+    enrolment_ids: Iterable[int], *, whole_range: bool = False
+) -> dict[int, f.EnrolmentFacts]:
+    """The facts of these enrolments, read in four queries whatever their number (the
+    versions' shapes come from their outlines)."""
+    ids = sorted(set(enrolment_ids))
+    if not ids:
+        return {}
+    parameters = _ids(ids, whole_range)
+    read_enrolments, read_done, read_scores, read_certificates = _enrolment_statements(whole_range)
+    enrolments = db.session.execute(read_enrolments, parameters).all()
+    done: dict[int, dict] = defaultdict(dict)
+    for enrolment_id, step_id, completed_at in db.session.execute(read_done, parameters):
+        done[enrolment_id][step_id] = completed_at
+    scores: dict[int, list[int]] = defaultdict(list)
+    last_submission: dict[int, datetime] = {}
+    for enrolment_id, best, last in db.session.execute(read_scores, parameters):
         scores[enrolment_id].append(best)
         previous = last_submission.get(enrolment_id)
         if previous is None or as_aware(last) > as_aware(previous):
             last_submission[enrolment_id] = last
     certificates = {
-        row.enrolment_id: row
-        for row in db.session.execute(
-            sa.select(
-                Certificate.enrolment_id,
-                Certificate.issued_at,
-                Certificate.expires_on,
-                Certificate.revoked_at,
-            ).where(_among(Certificate.enrolment_id, ids, whole_range))
-        )
+        row.enrolment_id: row for row in db.session.execute(read_certificates, parameters)
     }
     shapes = version_shapes({row.version_id for row in enrolments})
     result = {}
@@ -150,13 +162,7 @@ def account_facts(
     ids = sorted(set(user_ids))
     if not ids:
         return {}
-    rows = db.session.execute(
-        sa.select(User.id, User.email_confirmed_at, User.territory_id, User.profession_id).where(
-            _among(User.id, ids, whole_range),
-            User.role == Role.LEARNER.value,
-            User.email_confirmed_at.is_not(None),
-        )
-    )
+    rows = db.session.execute(_account_statement(whole_range), _ids(ids, whole_range))
     return {
         row.id: f.AccountFacts(
             month=f.month_of(row.email_confirmed_at),
@@ -165,6 +171,15 @@ def account_facts(
         )
         for row in rows
     }
+
+
+@built_once
+def _account_statement(whole_range: bool) -> sa.Select:
+    return sa.select(User.id, User.email_confirmed_at, User.territory_id, User.profession_id).where(
+        _among(User.id, whole_range),
+        User.role == Role.LEARNER.value,
+        User.email_confirmed_at.is_not(None),
+    )
 
 
 # --- writing the summary --------------------------------------------------------------------
@@ -220,13 +235,7 @@ def _refresh(subject: str, ids: set[int], compute, contributions, decode) -> Non
     """Apply what changed in these subjects' facts since they were stored; those whose facts
     did not change (a quiz failed again the same day, a lesson read twice) write nothing."""
     ids_list = sorted(ids)
-    stored = dict(
-        db.session.execute(
-            sa.select(SummaryFacts.subject_id, SummaryFacts.facts).where(
-                SummaryFacts.subject == subject, SummaryFacts.subject_id.in_(ids_list)
-            )
-        ).all()
-    )
+    stored = dict(db.session.execute(_stored_facts(), {"subject": subject, "ids": ids_list}).all())
     current = compute(ids_list)
     rows = {row["subject_id"]: row for row in _facts_rows(subject, current)}
     changed = [i for i in ids_list if stored.get(i) != (rows[i]["facts"] if i in rows else None)]
@@ -256,6 +265,14 @@ def _refresh(subject: str, ids: set[int], compute, contributions, decode) -> Non
                 set_={"facts": statement.excluded.facts},
             )
         )
+
+
+@built_once
+def _stored_facts() -> sa.Select:
+    return sa.select(SummaryFacts.subject_id, SummaryFacts.facts).where(
+        SummaryFacts.subject == sa.bindparam("subject"),
+        SummaryFacts.subject_id.in_(sa.bindparam("ids", expanding=True)),
+    )
 
 
 def _facts_rows(subject: str, facts_by_id: dict) -> list[dict]:
