@@ -192,3 +192,21 @@ def test_the_pages_learners_ask_most_build_their_statements_once(app, login_as, 
         assert again, url
         rebuilt = [s for s in again if not any(s is seen for seen in first)]
         assert not rebuilt, (url, [str(s) for s in rebuilt])
+
+
+def test_an_attempt_is_started_shown_and_graded_without_the_earlier_ones(
+    app, login_as, example_course
+):
+    """They are counted: a quiz without a limit may have been tried many times."""
+    client = login_as()
+    enrol(client)
+    wrong = quiz_answers(app, False)
+    assert submit(client, start_attempt(client), wrong).status_code == 302
+    with counted(app) as statements:
+        attempt_id = start_attempt(client)
+        assert client.get(f"/tentatives/{attempt_id}").status_code == 200
+        assert submit(client, attempt_id, wrong).status_code == 302
+        result = client.get(f"/tentatives/{attempt_id}")
+    assert "Il vous reste 1 tentative" in result.get_data(as_text=True)
+    assert [s for s in statements if "count(quiz_attempts.id)" in s]
+    assert not [s for s in statements if "ORDER BY quiz_attempts.number" in s]

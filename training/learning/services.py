@@ -220,13 +220,43 @@ def granted_attempts(enrolment_id: int, step_id: int) -> int:
     )
 
 
-def attempts_left(step: Step, attempts: list[QuizAttempt]) -> int | None:
+def attempts_left(step: Step, enrolment_id: int, used: int) -> int | None:
     """None when unlimited. Extra attempts granted by a trainer count once attempts exist
     (they are only granted after the last one was used)."""
     if step.max_attempts is None:
         return None
-    granted = granted_attempts(attempts[0].enrolment_id, step.id) if attempts else 0
-    return max(step.max_attempts + granted - len(attempts), 0)
+    granted = granted_attempts(enrolment_id, step.id) if used else 0
+    return max(step.max_attempts + granted - used, 0)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A learner's attempts at one quiz, counted rather than loaded: a quiz without a limit of
+    attempts may have been tried many times, and starting or grading one needs only this."""
+
+    enrolment_id: int
+    used: int
+    passed: bool
+    open_attempt_id: int | None
+
+
+def tally_of(enrolment_id: int, step_id: int) -> Tally:
+    used, passed, open_attempt_id = db.session.execute(
+        _tally(), {"enrolment_id": enrolment_id, "step_id": step_id}
+    ).one()
+    return Tally(enrolment_id, used, bool(passed), open_attempt_id)
+
+
+@built_once
+def _tally() -> sa.Select:
+    return sa.select(
+        sa.func.count(QuizAttempt.id),
+        sa.func.max(sa.case((QuizAttempt.passed.is_(True), 1), else_=0)),
+        sa.func.min(QuizAttempt.id).filter(QuizAttempt.submitted_at.is_(None)),
+    ).where(
+        QuizAttempt.enrolment_id == sa.bindparam("enrolment_id"),
+        QuizAttempt.step_id == sa.bindparam("step_id"),
+    )
 
 
 def answer_key(step_id: int) -> tuple[QuestionKey, ...]:
@@ -287,13 +317,12 @@ def start_attempt(
     if enrolment.completed_at is not None:
         # Reading a finished course again records nothing: its results stay those of the end.
         raise LearningError("Vous avez terminé cette formation : ce quiz est déjà validé.")
-    attempts = attempts_of(enrolment, step)
-    open_attempt = next((a for a in attempts if a.submitted_at is None), None)
-    if open_attempt is not None:
-        return open_attempt
-    if any(attempt.passed for attempt in attempts):
+    tally = tally_of(enrolment.id, step.id)
+    if tally.open_attempt_id is not None:
+        return db.session.get(QuizAttempt, tally.open_attempt_id)
+    if tally.passed:
         raise LearningError("Vous avez déjà réussi ce quiz.")
-    if attempts_left(step, attempts) == 0:
+    if attempts_left(step, enrolment.id, tally.used) == 0:
         raise LearningError("Vous avez utilisé toutes les tentatives de ce quiz.")
     rng = rng or random.SystemRandom()
     order = {}
@@ -305,7 +334,7 @@ def start_attempt(
     attempt = QuizAttempt(
         enrolment_id=enrolment.id,
         step_id=step.id,
-        number=len(attempts) + 1,
+        number=tally.used + 1,
         pass_mark=step.effective_pass_mark,
         choice_order=order,
     )
@@ -313,10 +342,10 @@ def start_attempt(
         with db.session.begin_nested():
             db.session.add(attempt)
     except IntegrityError:
-        concurrent = next((a for a in attempts_of(enrolment, step) if a.submitted_at is None), None)
+        concurrent = tally_of(enrolment.id, step.id).open_attempt_id
         if concurrent is None:
             raise LearningError("Vous avez utilisé toutes les tentatives de ce quiz.") from None
-        return concurrent
+        return db.session.get(QuizAttempt, concurrent)
     return attempt
 
 
@@ -424,10 +453,10 @@ def judgements_of(attempt: QuizAttempt, questions: list[Question]) -> dict[int, 
     }
 
 
-def reveal_correct_answers(step: Step, attempts: list[QuizAttempt]) -> bool:
+def reveal_correct_answers(step: Step, tally: Tally) -> bool:
     """Right answers are shown once the quiz is passed or no attempt is left, so that a learner
     cannot pass by copying them; feedback on the chosen answers and explanations always are."""
-    return any(a.passed for a in attempts) or attempts_left(step, attempts) == 0
+    return tally.passed or attempts_left(step, tally.enrolment_id, tally.used) == 0
 
 
 # Versions -----------------------------------------------------------------------------------

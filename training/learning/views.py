@@ -114,7 +114,7 @@ def step(slug: str, module_key: str, name: str):
         previous=previous,
         following=following,
         attempts=attempts,
-        attempts_left=services.attempts_left(current, attempts),
+        attempts_left=services.attempts_left(current, enrolment.id, len(attempts)),
         open_attempt=open_attempt,
         best_score=max((a.score for a in attempts if a.score is not None), default=None),
         form=EmptyForm(),
@@ -201,13 +201,13 @@ def attempt(attempt_id: int):
                     url_for("learning.attempt", attempt_id=attempt_id, _anchor="resultat")
                 )
     questions = services.quiz_questions(step)
-    attempts = services.attempts_of(attempt.enrolment, step)
+    tally = services.tally_of(attempt.enrolment_id, step.id)
     template = "learning/attempt.html" if attempt.submitted_at is None else "learning/result.html"
     context = {}
     if attempt.submitted_at is not None:
         context = {
             "grade": services.grade_of(attempt, questions),
-            "reveal": services.reveal_correct_answers(step, attempts),
+            "reveal": services.reveal_correct_answers(step, tally),
             "judgements": services.judgements_of(attempt, questions),
             "answers": {int(k): set(v) for k, v in (attempt.answers or {}).items()},
             "already_submitted": already_submitted,
@@ -219,8 +219,8 @@ def attempt(attempt_id: int):
         slug=attempt.enrolment.course.slug,
         course_title=attempt.enrolment.version.title,
         questions=_in_attempt_order(questions, attempt),
-        attempts=attempts,
-        attempts_left=services.attempts_left(step, attempts),
+        attempts_used=tally.used,
+        attempts_left=services.attempts_left(step, tally.enrolment_id, tally.used),
         form=form,
         unanswered=unanswered,
         chosen=chosen,
