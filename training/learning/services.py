@@ -8,7 +8,6 @@ import random
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -331,20 +330,23 @@ def start_attempt(
         if step.shuffle and question.kind != "true_false":  # « Vrai » stays before « Faux »
             rng.shuffle(choice_ids)
         order[str(question.id)] = choice_ids
-    attempt = QuizAttempt(
-        enrolment_id=enrolment.id,
-        step_id=step.id,
-        number=tally.used + 1,
-        pass_mark=step.effective_pass_mark,
-        choice_order=order,
+    attempt = db.session.scalar(
+        insert_with_conflicts(QuizAttempt)
+        .values(
+            enrolment_id=enrolment.id,
+            step_id=step.id,
+            number=tally.used + 1,
+            pass_mark=step.effective_pass_mark,
+            choice_order=order,
+            started_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["enrolment_id", "step_id", "number"])
+        .returning(QuizAttempt)
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-    except IntegrityError:
+    if attempt is None:  # another request started attempt n first
         concurrent = tally_of(enrolment.id, step.id).open_attempt_id
         if concurrent is None:
-            raise LearningError("Vous avez utilisé toutes les tentatives de ce quiz.") from None
+            raise LearningError("Vous avez utilisé toutes les tentatives de ce quiz.")
         return db.session.get(QuizAttempt, concurrent)
     return attempt
 
