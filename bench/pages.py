@@ -5,7 +5,10 @@
 The Flask test client asks each page of the demo, with the production settings, on a fresh
 PostgreSQL database (created from BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
 postgres@127.0.0.1:5432, loaded with `flask demo`, dropped at the end): the time counts the
-session, access control, every query and the template, not gunicorn nor the network. Rounds
+session, access control, every query and the template, not gunicorn nor the network. Besides
+the pages: « J'ai terminé cette étape » (a POST, on a step done already), and a quiz taken
+whole (start, questions, wrong answers submitted: three requests) on load.py's copy of the
+common core, whose quizzes allow unlimited attempts. Rounds
 alternate the pages, so that a moment when the shared machine is busy weighs on all of them;
 the best round's median is the figure to compare. To compare two versions of the code, run the
 script in each checkout, one after the other, several times. --profile writes one pyinstrument
@@ -27,10 +30,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.load import (  # noqa: E402
+    QUIZ_COURSE,
+    QUIZ_STEP,
     ROOT,
     create_database,
     drop_database,
     flask_command,
+    import_quiz_course,
     server_url,
 )
 
@@ -60,6 +66,7 @@ def main() -> int:
             flask_command(setup, "certificates", "keygen", "--out", str(key))
             flask_command(setup, "db", "upgrade")
             flask_command(setup, "demo")
+            import_quiz_course(setup, Path(folder))
             os.environ.update(environment, APP_ENV="production", SECRET_KEY=secrets.token_hex(32))
             measure(arguments)
     finally:
@@ -84,8 +91,7 @@ def measure(arguments) -> None:
     app = create_app(config)
     logging.disable(logging.INFO)
     learner = app.test_client()
-    form = learner.get("/connexion", base_url=BASE_URL).text
-    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', form).group(1)
+    token = csrf_token(learner.get("/connexion", base_url=BASE_URL).text)
     answer = learner.post(
         "/connexion",
         data={"email": LEARNER, "password": PASSWORD, "csrf_token": token},
@@ -96,21 +102,41 @@ def measure(arguments) -> None:
     course = learner.get(f"/formations/{COURSE}/", base_url=BASE_URL).text
     lesson = re.findall(rf'href="(/formations/{COURSE}/[0-9a-z-]+/[0-9a-z-]+)"', course)[0]
     visitor = app.test_client()
+    quiz = f"/formations/{QUIZ_COURSE}/{QUIZ_STEP}"
+    token = csrf_token(learner.get(f"/formations/{QUIZ_COURSE}/", base_url=BASE_URL).text)
+    enrol = f"/formations/{QUIZ_COURSE}/inscription"
+    expect(learner.post(enrol, data={"csrf_token": token}, base_url=BASE_URL), 302)
+    learner.post(f"{lesson}/terminer", data={"csrf_token": token}, base_url=BASE_URL)
     pages = {
         "home (anonymous)": (visitor, "/"),
         "catalogue (anonymous)": (visitor, "/formations"),
         "course page": (learner, f"/formations/{COURSE}/"),
         "lesson": (learner, lesson),
         "« Mon parcours »": (learner, "/mon-parcours"),
+        "mark done (POST)": (learner, ("done", f"{lesson}/terminer", token)),
+        "quiz (3 requests)": (learner, ("quiz", quiz, token)),
     }
     queries: list[str] = []
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
 
-    def ask(client, path: str) -> None:
-        response = client.get(path, base_url=BASE_URL)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered HTTP {response.status_code}")
+    def ask(client, path) -> None:
+        if isinstance(path, tuple):
+            act(client, *path)
+        else:
+            expect(client.get(path, base_url=BASE_URL), 200)
+
+    def act(client, action: str, path: str, token: str) -> None:
+        if action == "done":
+            expect(client.post(path, data={"csrf_token": token}, base_url=BASE_URL), 302)
+            return
+        start = client.post(f"{path}/tentative", data={"csrf_token": token}, base_url=BASE_URL)
+        attempt = expect(start, 302).headers["Location"]
+        questions = expect(client.get(attempt, base_url=BASE_URL), 200).text
+        wrong = {"csrf_token": token}
+        for name, value in re.findall(r'name="(q\d+)"[^>]*value="(\d+)"', questions):
+            wrong.setdefault(name, value)  # the first choice of each, right or wrong
+        expect(client.post(attempt, data=wrong, base_url=BASE_URL), 302)
 
     counts = {}
     for name, (client, path) in pages.items():
@@ -134,6 +160,16 @@ def measure(arguments) -> None:
         print(f"{name:<24} {counts[name]:>7} {min(medians[name]):>9.2f} ms  {rounds}")
     if arguments.profile:
         profile(pages, ask, arguments)
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', html).group(1)
+
+
+def expect(response, status: int):
+    if response.status_code != status:
+        raise SystemExit(f"{response.request.path} answered HTTP {response.status_code}")
+    return response
 
 
 def profile(pages: dict, ask, arguments) -> None:
