@@ -244,7 +244,6 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
     their numbers of steps done; the numbers of modules and steps come from the versions'
     outlines, read once per process.
     """
-
     versions = latest_versions()
     enrolments: dict[int, tuple[Enrolment, int]] = {}
     if user is not None and user.is_authenticated:
