@@ -129,11 +129,17 @@ def test_mon_parcours_without_certificates_asks_for_them_once(app, login_as, exa
     assert len([s for s in statements if "certificates" in s or "max(enrolments.cycle)" in s]) == 1
 
 
-def test_quizzes_are_started_and_graded_from_an_answer_key_read_once(app, login_as, example_course):
+def _after_a_failed_attempt(app, login_as):
+    """A learner enrolled in the example course who failed its quiz once, and wrong answers."""
     client = login_as()
     enrol(client)
     wrong = quiz_answers(app, False)
     assert submit(client, start_attempt(client), wrong).status_code == 302
+    return client, wrong
+
+
+def test_quizzes_are_started_and_graded_from_an_answer_key_read_once(app, login_as, example_course):
+    client, wrong = _after_a_failed_attempt(app, login_as)
     with counted(app) as statements:
         attempt_id = start_attempt(client)
         assert submit(client, attempt_id, wrong).status_code == 302
@@ -198,10 +204,7 @@ def test_an_attempt_is_started_shown_and_graded_without_the_earlier_ones(
     app, login_as, example_course
 ):
     """They are counted: a quiz without a limit may have been tried many times."""
-    client = login_as()
-    enrol(client)
-    wrong = quiz_answers(app, False)
-    assert submit(client, start_attempt(client), wrong).status_code == 302
+    client, wrong = _after_a_failed_attempt(app, login_as)
     with counted(app) as statements:
         attempt_id = start_attempt(client)
         assert client.get(f"/tentatives/{attempt_id}").status_code == 200

@@ -284,11 +284,12 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
     return cards
 
 
-@built_once
-def _enrolments_with_steps_done() -> sa.Select:
+def _steps_done() -> sa.ScalarSelect:
+    """The number of steps of its version an enrolment has done, as a column of a query on
+    enrolments."""
     from training.learning.models import StepCompletion
 
-    done = (
+    return (
         sa.select(sa.func.count(StepCompletion.id))
         .join(Step, Step.id == StepCompletion.step_id)
         .where(
@@ -297,8 +298,12 @@ def _enrolments_with_steps_done() -> sa.Select:
         )
         .scalar_subquery()
     )
+
+
+@built_once
+def _enrolments_with_steps_done() -> sa.Select:
     return (
-        sa.select(Enrolment, done)
+        sa.select(Enrolment, _steps_done())
         .where(Enrolment.user_id == sa.bindparam("user_id"))
         .order_by(Enrolment.cycle)
     )
@@ -324,17 +329,7 @@ class EnrolmentProgress:
 
 def enrolments_with_progress(user: User) -> list[EnrolmentProgress]:
     """Every enrolment of `user`, every cycle, newest first, with its progress (one query)."""
-    from training.learning.models import StepCompletion
-
-    done = (
-        sa.select(sa.func.count(StepCompletion.id))
-        .join(Step, Step.id == StepCompletion.step_id)
-        .where(
-            StepCompletion.enrolment_id == Enrolment.id,
-            Step.version_id == Enrolment.version_id,
-        )
-        .scalar_subquery()
-    )
+    done = _steps_done()
     total = (
         sa.select(sa.func.count(Step.id))
         .where(Step.version_id == Enrolment.version_id)
