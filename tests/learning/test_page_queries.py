@@ -121,6 +121,21 @@ def test_the_catalogue_counts_modules_and_steps_from_the_outlines(app, client, e
     assert not [s for s in again if "course_steps" in s]
 
 
+def test_the_catalogue_reads_its_published_versions_once(app, client, example_course):
+    assert client.get("/formations").status_code == 200
+    with counted(app) as again:
+        html = client.get("/formations").get_data(as_text=True)
+    # What the cards show of a published version is kept: only the newest versions' ids are
+    # asked again, and the professions' names, which an admin may change.
+    versions, professions = again
+    assert re.match(r"SELECT course_versions\.id\s+FROM course_versions", versions), versions
+    assert re.match(r"SELECT professions\.code, professions\.name\s+FROM", professions)
+    assert "Cours d&#39;exemple : le format des fichiers</a>" in html
+    assert "Un cours très court qui montre tout" in html
+    assert "10 min · 2 modules" in html
+    assert "Pour : Autre<" in html
+
+
 def test_mon_parcours_without_certificates_asks_for_them_once(app, login_as, example_course):
     client = login_as()
     enrol(client, SLUG)

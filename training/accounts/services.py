@@ -345,6 +345,19 @@ def _professions() -> sa.Select:
     return sa.select(Profession).order_by(Profession.position, Profession.name)
 
 
+def profession_names() -> dict[str, str]:
+    """The name of every profession by its code, retired ones included: what course cards
+    show of their audiences (plain rows, no account objects)."""
+    return dict(db.session.execute(_profession_names()).all())
+
+
+@built_once
+def _profession_names() -> sa.Select:
+    return sa.select(Profession.code, Profession.name).order_by(
+        Profession.position, Profession.name
+    )
+
+
 def list_territories() -> list[Territory]:
     """Every territory, retired ones included: for statistics, filters and the admin pages."""
     return list(

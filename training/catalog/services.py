@@ -17,6 +17,7 @@ from training.content.models import Course, CourseVersion, Step
 from training.events import enrolment_changed
 from training.extensions import built_once, db
 from training.learning.outline import outline_of
+from training.published import kept
 
 
 class EnrolmentError(Exception):
@@ -48,9 +49,50 @@ class PrerequisitesError(EnrolmentError):
 
 
 @dataclass(frozen=True)
+class PublishedCourse:
+    """What a catalogue card shows of a published version: fixed for ever with the version,
+    kept per process (training.published)."""
+
+    version_id: int
+    course_id: int
+    slug: str
+    title: str
+    summary: str
+    estimated_minutes: int
+    #: Codes of the professions the version is meant for.
+    audiences: tuple[str, ...]
+
+
+def published_course(version_id: int) -> PublishedCourse:
+    return kept("course cards", version_id, _load_published_course)
+
+
+def _load_published_course(version_id: int) -> PublishedCourse:
+    row = db.session.execute(_published_course(), {"version_id": version_id}).one()
+    return PublishedCourse(
+        **row._asdict() | {"audiences": tuple(row.audiences)}, version_id=version_id
+    )
+
+
+@built_once
+def _published_course() -> sa.Select:
+    return (
+        sa.select(
+            CourseVersion.course_id,
+            Course.slug,
+            CourseVersion.title,
+            CourseVersion.summary,
+            CourseVersion.estimated_minutes,
+            CourseVersion.audiences,
+        )
+        .join(Course, Course.id == CourseVersion.course_id)
+        .where(CourseVersion.id == sa.bindparam("version_id"))
+    )
+
+
+@dataclass(frozen=True)
 class CourseCard:
-    course: Course
-    version: CourseVersion
+    course: PublishedCourse
     module_count: int
     step_count: int
     #: True when the course is meant for the learner's profession.
@@ -81,13 +123,24 @@ def latest_versions() -> list[CourseVersion]:
 
 @built_once
 def _latest_versions() -> sa.Select:
+    return (
+        sa.select(CourseVersion)
+        .where(CourseVersion.id.in_(_newest_version_ids()))
+        .options(joinedload(CourseVersion.course), *content.without_version_texts())
+        .order_by(CourseVersion.title)
+    )
+
+
+@built_once
+def _newest_version_ids() -> sa.Select:
+    """The ids of every course's newest version, in title order."""
     newest = (
         sa.select(CourseVersion.course_id, sa.func.max(CourseVersion.number).label("number"))
         .group_by(CourseVersion.course_id)
         .subquery()
     )
     return (
-        sa.select(CourseVersion)
+        sa.select(CourseVersion.id)
         .join(
             newest,
             sa.and_(
@@ -95,7 +148,6 @@ def _latest_versions() -> sa.Select:
                 CourseVersion.number == newest.c.number,
             ),
         )
-        .options(joinedload(CourseVersion.course), *content.without_version_texts())
         .order_by(CourseVersion.title)
     )
 
@@ -240,18 +292,20 @@ def enrol_from_catalogue(user: User, course: Course) -> Enrolment:
 def catalogue_for(user: User | None) -> list[CourseCard]:
     """Every course, those meant for the learner's profession first, with the learner's status.
 
-    Two queries whatever the catalogue's size: the versions, and the learner's enrolments with
-    their numbers of steps done; the numbers of modules and steps come from the versions'
-    outlines, read once per process.
+    Two queries whatever the catalogue's size: the newest versions' ids, and the learner's
+    enrolments with their numbers of steps done; what the cards show of each version, and its
+    numbers of modules and steps, are read once per process.
     """
-    versions = latest_versions()
+    courses = [
+        published_course(version_id) for version_id in db.session.scalars(_newest_version_ids())
+    ]
     enrolments: dict[int, tuple[Enrolment, int]] = {}
     if user is not None and user.is_authenticated:
         for enrolment, done_steps in db.session.execute(
             _enrolments_with_steps_done(), {"user_id": user.id}
         ):
             enrolments[enrolment.course_id] = (enrolment, done_steps)
-    version_ids = {version.id for version in versions}
+    version_ids = {course.version_id for course in courses}
     version_ids |= {enrolment.version_id for enrolment, _ in enrolments.values()}
     outlines = {version_id: outline_of(version_id) for version_id in version_ids}
     counts = {
@@ -260,17 +314,16 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
     }
     profession = user.profession.code if user is not None and user.is_authenticated else None
     cards = []
-    for version in versions:
-        modules, steps = counts.get(version.id, (0, 0))
-        enrolment, done_steps = enrolments.get(version.course_id, (None, 0))
-        enrolled_version = enrolment.version_id if enrolment else version.id
+    for course in courses:
+        modules, steps = counts.get(course.version_id, (0, 0))
+        enrolment, done_steps = enrolments.get(course.course_id, (None, 0))
+        enrolled_version = enrolment.version_id if enrolment else course.version_id
         cards.append(
             CourseCard(
-                course=version.course,
-                version=version,
+                course=course,
                 module_count=modules,
                 step_count=steps,
-                recommended=profession in version.audiences,
+                recommended=profession in course.audiences,
                 enrolment=enrolment,
                 done_steps=done_steps,
                 enrolled_step_count=counts.get(enrolled_version, (0, 0))[1],
@@ -279,7 +332,7 @@ def catalogue_for(user: User | None) -> list[CourseCard]:
     # The most general of the learner's courses (the common core, meant for every profession)
     # comes before the learner's own track; the others keep their title order.
     cards.sort(
-        key=lambda card: (not card.recommended, -len(card.version.audiences) * card.recommended)
+        key=lambda card: (not card.recommended, -len(card.course.audiences) * card.recommended)
     )
     return cards
 

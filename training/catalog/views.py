@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from training.accounts.access import login_required, public
 from training.accounts.forms import EmptyForm
-from training.accounts.services import list_professions
+from training.accounts.services import profession_names
 from training.catalog import bp, services
 from training.certificates import services as certificates
 from training.content import services as content
@@ -20,12 +20,11 @@ from training.learning.outline import outline_of
 def catalogue():
     """All courses, those meant for the learner's profession first."""
     cards = services.catalogue_for(current_user if current_user.is_authenticated else None)
-    professions = {p.code: p.name for p in list_professions()}
     return render_template(
         "catalog/catalogue.html",
         recommended=[card for card in cards if card.recommended],
         others=[card for card in cards if not card.recommended],
-        professions=professions,
+        professions=profession_names(),
     )
 
 
