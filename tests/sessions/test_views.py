@@ -14,6 +14,7 @@ from training.certificates.services import paris_today
 from training.content.models import Course
 from training.extensions import db
 from training.sessions.models import Attendance, SessionMember, TrainingSession
+from training.timeutils import french_date
 
 
 @pytest.fixture
@@ -190,6 +191,44 @@ def test_learner_follows_the_link_and_joins(app, make_session, trainer, login_as
     dashboard = client.get("/mon-parcours").get_data(as_text=True)
     assert "Mes sessions de formation" in dashboard
     assert "Enseignants de Bordeaux" in dashboard
+
+
+def test_mon_parcours_lists_each_session_with_its_trainer_and_days_in_one_query(
+    app, make_session, trainer, login_as
+):
+    from tests.learning.test_queries import counted
+
+    today = paris_today()
+    earlier = make_session(trainer, name="Session de printemps", starts_on=today)
+    later = make_session(
+        trainer,
+        name="Session d'automne",
+        starts_on=today + timedelta(days=2),
+        days=(
+            (today + timedelta(days=9), "ENM Paris"),
+            (today + timedelta(days=3), "ENM Bordeaux"),
+        ),
+    )
+    client = login_as()
+    join(app, client.user, earlier)
+    join(app, client.user, later)
+    with counted(app) as statements:
+        page = client.get("/mon-parcours").get_data(as_text=True)
+    items = re.findall(r"<li>([^<]*Session [^<]*)</li>", page)
+    assert len(items) == 2, page
+    autumn, spring = items
+    assert autumn.startswith("Session d&#39;automne, animée par Fabienne Formatrice, du ")
+    first_day, second_day = (
+        french_date(today + timedelta(days=3)),
+        french_date(today + timedelta(days=9)),
+    )
+    assert autumn.endswith(
+        f" — en présentiel : {first_day} (ENM Bordeaux), {second_day} (ENM Paris)"
+    )
+    assert spring.startswith("Session de printemps, animée par Fabienne Formatrice, du ")
+    assert "présentiel" not in spring
+    # The sessions, their trainers and their days: one query.
+    assert len([s for s in statements if re.search(r"training_sessions|session_days", s)]) == 1
 
 
 def test_dashboard_has_no_session_section_without_sessions(login_as):

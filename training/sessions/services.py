@@ -8,6 +8,7 @@ sessions, an admin every one.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -222,19 +223,53 @@ def sessions_of_trainer(user: User) -> list[SessionSummary]:
     ]
 
 
-def sessions_of_member(user: User) -> list[TrainingSession]:
-    """The sessions the learner joined, the latest first (for « Mon parcours »)."""
-    return list(db.session.scalars(_sessions_of_member(), {"user_id": user.id}))
+@dataclass(frozen=True)
+class JoinedSession:
+    """A session as « Mon parcours » lists it for one of its members."""
+
+    id: int
+    name: str
+    trainer_name: str
+    starts_on: date
+    ends_on: date
+    #: The in-person days, in date order: (date, place).
+    days: tuple[tuple[date, str], ...]
+
+
+def sessions_of_member(user: User) -> list[JoinedSession]:
+    """The sessions the learner joined, the latest first, with their days (one query of plain
+    rows: « Mon parcours » shows them on every visit)."""
+    rows = db.session.execute(_sessions_of_member(), {"user_id": user.id})
+    sessions = []
+    for session_id, group in groupby(rows, key=lambda row: row.id):
+        of_session = list(group)
+        first = of_session[0]
+        days = tuple((row.held_on, row.place) for row in of_session if row.held_on is not None)
+        sessions.append(
+            JoinedSession(
+                session_id, first.name, first.trainer_name, first.starts_on, first.ends_on, days
+            )
+        )
+    return sessions
 
 
 @built_once
 def _sessions_of_member() -> sa.Select:
     return (
-        sa.select(TrainingSession)
+        sa.select(
+            TrainingSession.id,
+            TrainingSession.name,
+            User.full_name.label("trainer_name"),
+            TrainingSession.starts_on,
+            TrainingSession.ends_on,
+            SessionDay.held_on,
+            SessionDay.place,
+        )
         .join(SessionMember, SessionMember.session_id == TrainingSession.id)
+        .join(User, User.id == TrainingSession.trainer_id)
+        .outerjoin(SessionDay, SessionDay.session_id == TrainingSession.id)
         .where(SessionMember.user_id == sa.bindparam("user_id"))
-        .options(selectinload(TrainingSession.days), joinedload(TrainingSession.trainer))
-        .order_by(TrainingSession.starts_on.desc(), TrainingSession.id.desc())
+        .order_by(TrainingSession.starts_on.desc(), TrainingSession.id.desc(), SessionDay.held_on)
     )
 
 

@@ -328,7 +328,7 @@ def join(code: str):
 
 
 @bp.app_template_global()
-def my_training_sessions() -> list[TrainingSession]:
+def my_training_sessions() -> list[services.JoinedSession]:
     """The signed-in person's sessions, for « Mon parcours »."""
     return services.sessions_of_member(current_user) if current_user.is_authenticated else []
 
