@@ -8,11 +8,13 @@ postgres@127.0.0.1:5432, loaded with `flask demo`, dropped at the end): the time
 session, access control, every query and the template, not gunicorn nor the network. Besides
 the pages: « J'ai terminé cette étape » (a POST, on a step done already), and a quiz taken
 whole (start, questions, wrong answers submitted: three requests) on load.py's copy of the
-common core, whose quizzes allow unlimited attempts. Rounds
-alternate the pages, so that a moment when the shared machine is busy weighs on all of them;
-the best round's median is the figure to compare. To compare two versions of the code, run the
-script in each checkout, one after the other, several times. --profile writes one pyinstrument
-report per page (the `bench` extra). Figures and method: docs/performance.md.
+common core, whose quizzes allow unlimited attempts. Rounds alternate the pages, so that a
+moment when the shared machine is busy weighs on all of them: the best round's median is the
+figure to compare, and beside it the processor time this process spent per request in its best
+round (time.process_time: the Python side alone, far less disturbed than wall time when the
+machine is busy). To compare two versions of the code, run the script in each checkout, one
+after the other, several times. --profile writes one pyinstrument report per page (the `bench`
+extra). Figures and method: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -146,18 +148,28 @@ def measure(arguments) -> None:
         ask(client, path)
         counts[name] = len(queries)
     medians: dict[str, list[float]] = {name: [] for name in pages}
+    processor: dict[str, list[float]] = {name: [] for name in pages}
     for _ in range(arguments.rounds):
         for name, (client, path) in pages.items():
             times = []
+            began_processor = time.process_time()
             for _ in range(arguments.requests):
                 began = time.perf_counter()
                 ask(client, path)
                 times.append(time.perf_counter() - began)
+            used = time.process_time() - began_processor
             medians[name].append(statistics.median(times) * 1000)
-    print(f"{'page':<24} {'queries':>7} {'best median':>12}  medians of each round (ms)")
+            processor[name].append(used / arguments.requests * 1000)
+    print(
+        f"{'page':<24} {'queries':>7} {'best median':>12} {'best CPU':>9}"
+        "  medians of each round (ms)"
+    )
     for name in pages:
         rounds = " ".join(f"{m:.2f}" for m in medians[name])
-        print(f"{name:<24} {counts[name]:>7} {min(medians[name]):>9.2f} ms  {rounds}")
+        print(
+            f"{name:<24} {counts[name]:>7} {min(medians[name]):>9.2f} ms"
+            f" {min(processor[name]):>6.2f} ms  {rounds}"
+        )
     if arguments.profile:
         profile(pages, ask, arguments)
 
