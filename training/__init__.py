@@ -3,11 +3,11 @@
 import logging
 from pathlib import Path
 
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_environment
 from training.extensions import csrf, db, limiter, login_manager, migrate
-from training.urls import Flask
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
