@@ -102,6 +102,9 @@ class SessionAudit:
 
     results_dir: Path = RESULTS_DIR
     update_doc_captures: bool = False
+    #: A full-page screenshot of every page checked (JOURNEY_SCREENSHOTS=1, and `make
+    #: captures`); otherwise only of a page that fails a check, where it helps.
+    every_screenshot: bool = False
     pages: list[CheckedPage] = field(default_factory=list)
     #: Nu Html Checker warnings: message -> the pages where it was seen.
     validator_warnings: dict[str, list[str]] = field(default_factory=dict)
@@ -194,7 +197,8 @@ def report_summaries(terminalreporter, folders: list[Path]) -> None:
     terminalreporter.section("browser journeys")
     terminalreporter.write_line(
         f"{sum(s['pages'] for s in summaries)} pages checked (axe-core, 320 px, 200 % zoom,"
-        f" Nu Html Checker); screenshots in {', '.join(s['captures'] for s in summaries)}"
+        f" Nu Html Checker); screenshots (of failures, or of every page with"
+        f" JOURNEY_SCREENSHOTS=1) in {', '.join(s['captures'] for s in summaries)}"
     )
     if undecided:
         terminalreporter.write_line(

@@ -72,9 +72,11 @@ def session_audit(request: pytest.FixtureRequest, java_executable) -> Iterator[S
 
     Each pytest-xdist worker has its own audit and results folder (test-results/<worker>); the
     summary each writes is printed by tests/conftest.py's pytest_terminal_summary."""
+    update_doc_captures = os.environ.get("UPDATE_DOC_CAPTURES") == "1"
     audit = SessionAudit(
         results_dir=results_dir(),
-        update_doc_captures=os.environ.get("UPDATE_DOC_CAPTURES") == "1",
+        update_doc_captures=update_doc_captures,
+        every_screenshot=update_doc_captures or os.environ.get("JOURNEY_SCREENSHOTS") == "1",
     )
     yield audit
     try:

@@ -21,11 +21,11 @@ DSFR_STARTED = "html[data-fr-js]"
 class Journey:
     """A browser tab driven as a person would, with `check(name)` at every page reached.
 
-    `check` waits for the page the last action led to, runs axe-core on it, takes its screenshot,
-    keeps its HTML for the Nu Html Checker, and lays the page out at 320 px and at 200 % zoom
-    (the tab resized, then given back its size) to check it needs no horizontal scrolling;
-    a screenshot of those views is taken when one fails. A journey that reaches a page without
-    checking it fails at the end.
+    `check` waits for the page the last action led to, runs axe-core on it, keeps its HTML for
+    the Nu Html Checker, and lays the page out at 320 px and at 200 % zoom (the tab resized,
+    then given back its size) to check it needs no horizontal scrolling. A full-page screenshot
+    is taken of a page or view that fails, and of every page with JOURNEY_SCREENSHOTS=1. A
+    journey that reaches a page without checking it fails at the end.
     """
 
     def __init__(
@@ -77,8 +77,9 @@ class Journey:
         `doc_capture`: when running `make captures`, also copy its screenshot to
         docs/captures/<doc_capture>.png (and, with `doc_capture_320px`, the 320 px one to
         <doc_capture>-320px.png). `screenshot=False`: no full-page screenshot of the page as
-        it is (the slowest part for a long lesson); axe-core, the HTML kept for the checker and
-        the reflow views still run, and a failing reflow view is still captured.
+        it is even when every page is captured (the slowest part for a long lesson), unless
+        axe-core fails; axe-core, the HTML kept for the checker and the reflow views still run,
+        and a failing reflow view is still captured.
         `narrow_only`: reflow checked at 320 px only, for content shown in a layout that other
         journeys check in every view (at 640 px, the 200 % view, the page keeps the small-screen
         layout of 320 px, with twice the room).
@@ -100,10 +101,10 @@ class Journey:
         where = f"« {name} » ({page.url})"
 
         violations = run_axe(page, self.audit.axe_undecided)
-        assert not violations, format_axe_violations(violations, where)
         capture = self.audit.capture_path(self.name, index, name)
-        if screenshot:
+        if violations or (screenshot and self.audit.every_screenshot):
             page.screenshot(path=capture, full_page=True)
+        assert not violations, f"{format_axe_violations(violations, where)}\n(see {capture})"
 
         url, html = self._document_source(name)
         self.audit.keep_source(self.name, index, name, url, html)
@@ -131,14 +132,17 @@ class Journey:
     def check_state(self, name: str, *, doc_capture: str | None = None) -> Page:
         """Audit the page as it is now, without a new page: a menu or dialog just opened.
 
-        Runs axe-core and takes a screenshot; the HTML was validated when the page loaded.
+        Runs axe-core (a screenshot when it fails, or of every state with JOURNEY_SCREENSHOTS=1);
+        the HTML was validated when the page loaded.
         """
         page = self.page
         self._screenshots += 1
         violations = run_axe(page)
-        assert not violations, format_axe_violations(violations, f"« {name} » ({page.url})")
         path = self.audit.capture_path(self.name, self._screenshots, name)
-        page.screenshot(path=path)
+        if violations or self.audit.every_screenshot:
+            page.screenshot(path=path)
+        where = f"« {name} » ({page.url})"
+        assert not violations, f"{format_axe_violations(violations, where)}\n(see {path})"
         if doc_capture:
             self.audit.publish_capture(path, doc_capture)
         return page

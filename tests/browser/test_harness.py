@@ -116,3 +116,33 @@ def test_check_lays_the_page_out_at_320_px_and_gives_the_tab_its_size_back(brows
         assert list((tmp_path / "captures" / "h").glob("*-320px.png"))
     finally:
         journey.close()
+
+
+@pytest.mark.parametrize("every_screenshot", [False, True])
+def test_check_captures_a_failing_page_and_every_page_only_when_asked(
+    browser, tmp_path, every_screenshot
+):
+    site = {
+        "http://harness.test/": FLUID_PAGE.replace("<html", "<html data-fr-js"),
+        "http://harness.test/cassee": BROKEN_PAGE.replace("<html", "<html data-fr-js"),
+    }
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    context.route(
+        "http://harness.test/**",
+        lambda route: route.fulfill(
+            content_type="text/html; charset=utf-8", body=site[route.request.url]
+        ),
+    )
+    audit = SessionAudit(results_dir=tmp_path, every_screenshot=every_screenshot)
+    journey = Journey(context, "http://harness.test", audit, "h")
+    captures = tmp_path / "captures" / "h"
+    try:
+        journey.start("Page fluide")
+        assert (captures / "01-page-fluide.png").is_file() is every_screenshot
+
+        journey.page.goto("http://harness.test/cassee")
+        with pytest.raises(AssertionError, match=r"image-alt[\s\S]*see .*02-page-cass-e\.png"):
+            journey.check("Page cassée")
+        assert (captures / "02-page-cass-e.png").is_file()
+    finally:
+        journey.close()
