@@ -1,11 +1,12 @@
 """What a published version fixes for ever, read once per process.
 
-A published version never changes: its modules and steps, and its quizzes' questions, choices
-and right answers, are fixed at import (`flask courses rerender` rewrites HTML only, which
-nothing kept here holds). So such data can be kept, as plain frozen data detached from any
-database session, in a cache of the application, keyed by the row id it was read for. Row ids
-are never reused in production (PostgreSQL sequences, no version is ever deleted); the tests,
-whose rolled-back transactions do reuse them, empty every cache after each test.
+A published version never changes: its title, summary and audiences, its modules and steps, and
+its quizzes' questions, choices and right answers, are fixed at import (`flask courses rerender`
+rewrites HTML only, which nothing kept here holds). So such data can be kept, as plain frozen
+data detached from any database session, in a cache of the application, keyed by the row id it
+was read for. Row ids are never reused in production (PostgreSQL sequences, no version is ever
+deleted); the tests, whose rolled-back transactions do reuse them, empty every cache after each
+test.
 
 Each process keeps its own copy, and nothing here is ever invalidated, so several hosts can
 serve the same site: what they keep cannot differ.

@@ -68,10 +68,10 @@ def published_course(version_id: int) -> PublishedCourse:
 
 
 def _load_published_course(version_id: int) -> PublishedCourse:
-    row = db.session.execute(_published_course(), {"version_id": version_id}).one()
-    return PublishedCourse(
-        **row._asdict() | {"audiences": tuple(row.audiences)}, version_id=version_id
-    )
+    course_id, slug, title, summary, minutes, audiences = db.session.execute(
+        _published_course(), {"version_id": version_id}
+    ).one()
+    return PublishedCourse(version_id, course_id, slug, title, summary, minutes, tuple(audiences))
 
 
 @built_once
