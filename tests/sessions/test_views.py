@@ -231,6 +231,17 @@ def test_mon_parcours_lists_each_session_with_its_trainer_and_days_in_one_query(
     assert len([s for s in statements if re.search(r"training_sessions|session_days", s)]) == 1
 
 
+def test_mon_parcours_never_shows_sessions_another_learner_joined(
+    app, make_session, trainer, make_user, login_as
+):
+    session_id = make_session(trainer, days=((paris_today(), "ENM Bordeaux"),))
+    join(app, make_user(), session_id)
+    page = login_as().get("/mon-parcours").get_data(as_text=True)
+    assert "Mes sessions de formation" not in page
+    assert "Enseignants de Bordeaux" not in page
+    assert "ENM Bordeaux" not in page
+
+
 def test_dashboard_has_no_session_section_without_sessions(login_as):
     assert "Mes sessions de formation" not in login_as().get("/mon-parcours").get_data(as_text=True)
 
