@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token, log_in
+from tests.learning.test_queries import counted
 from tests.sessions.conftest import join
 from training.accounts.models import Territory
 from training.catalog.models import Enrolment
@@ -196,8 +197,6 @@ def test_learner_follows_the_link_and_joins(app, make_session, trainer, login_as
 def test_mon_parcours_lists_each_session_with_its_trainer_and_days_in_one_query(
     app, make_session, trainer, login_as
 ):
-    from tests.learning.test_queries import counted
-
     today = paris_today()
     earlier = make_session(trainer, name="Session de printemps", starts_on=today)
     later = make_session(
