@@ -1,13 +1,14 @@
 """The training platform: a Flask application built by create_app()."""
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_environment
-from training.extensions import csrf, db, limiter, login_manager, migrate
+from training.extensions import csrf, db, limiter, login_manager
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -35,7 +36,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    if not served_by_gunicorn():
+        register_migrations(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -46,6 +48,23 @@ def register_extensions(app: Flask) -> None:
     from training.accounts.session_views import load_user
 
     login_manager.user_loader(load_user)
+
+
+def served_by_gunicorn() -> bool:
+    """Whether this process is a gunicorn worker (its master exports SERVER_SOFTWARE).
+
+    A web worker never migrates the database; Flask-Migrate would load alembic and mako into
+    it, 12 MB held by every worker for its whole life.
+    """
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn/")
+
+
+def register_migrations(app: Flask) -> None:
+    """`flask db` and flask_migrate's functions (tests and benchmarks call upgrade())."""
+    from flask_migrate import Migrate
+
+    directory = Path(app.root_path).parent / "migrations"
+    Migrate(app, db, directory=str(directory), compare_type=True, render_as_batch=True)
 
 
 def register_blueprints(app: Flask) -> None:
