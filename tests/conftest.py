@@ -38,6 +38,7 @@ from training.accounts.models import Profession, Role, Territory, User
 from training.certificates.signing import write_new_private_key
 from training.extensions import db, limiter
 from training.published import forget_everything
+from training.shared_pages import forget_pages
 from training.timeutils import utcnow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,7 +224,7 @@ SEEDED_TABLES = {"professions", "territories", "alembic_version"}
 def _rollback_after_test(request: pytest.FixtureRequest) -> Iterator[None]:
     """Run the test in a transaction rolled back at the end; commits become savepoints.
     What the app keeps of published versions (training.published) is forgotten: the next
-    test's rows may reuse their ids.
+    test's rows may reuse their ids; so are the public pages it keeps (training.shared_pages).
 
     Tests marked `postgresql_only` (concurrency across real connections) commit for real
     instead, and every table but the seeded ones is emptied after them.
@@ -233,6 +234,7 @@ def _rollback_after_test(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     app = request.getfixturevalue("app")
     forget_everything(app)
+    forget_pages(app)
     if request.node.get_closest_marker("postgresql_only"):
         with app.app_context():
             limiter.reset()

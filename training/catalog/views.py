@@ -13,6 +13,7 @@ from training.errors import render_error
 from training.extensions import db
 from training.learning import services as learning
 from training.learning.outline import outline_of
+from training.shared_pages import render_for_anyone
 
 
 @bp.route("/formations")
@@ -20,11 +21,13 @@ from training.learning.outline import outline_of
 def catalogue():
     """All courses, those meant for the learner's profession first."""
     cards = services.catalogue_for(current_user if current_user.is_authenticated else None)
-    return render_template(
+    professions = profession_names()
+    return render_for_anyone(
         "catalog/catalogue.html",
+        data=(tuple(card.course.version_id for card in cards), tuple(professions.items())),
         recommended=[card for card in cards if card.recommended],
         others=[card for card in cards if not card.recommended],
-        professions=profession_names(),
+        professions=professions,
     )
 
 
