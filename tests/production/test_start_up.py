@@ -2,8 +2,8 @@
 command line needs.
 
 Every worker holds what `wsgi` imports for its whole life. The PDF of a fiche réflexe and the
-dashboard's spreadsheets are asked for rarely, so their libraries (about 25 MB and 12 MB per
-worker) are imported by the function that makes the file; migrations run from the command
+spreadsheets (XLSX, ODS) are asked for rarely, so their libraries (about 25 MB, 12 MB and 2 MB
+per worker) are imported by the function that makes the file; migrations run from the command
 line only, so Flask-Migrate (alembic and mako, 12 MB) is not registered in a worker.
 """
 
@@ -15,7 +15,7 @@ import time
 
 from tests.conftest import ROOT
 
-ON_DEMAND = ("reportlab", "pypdf", "pyhanko", "openpyxl")
+ON_DEMAND = ("reportlab", "pypdf", "pyhanko", "openpyxl", "odf")
 COMMAND_LINE_ONLY = ("flask_migrate", "alembic", "mako")
 
 #: A gunicorn configuration whose hook writes, once the worker has loaded the application,

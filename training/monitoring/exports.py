@@ -6,23 +6,23 @@ can add counts up); a hidden or meaningless one is written as the page's text (�
 « — »), never as a number. The report holds aggregates only, so no export can name a person.
 """
 
+from __future__ import annotations
+
 import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from odf import teletype
-from odf.number import Number, NumberStyle, PercentageStyle
-from odf.number import Text as NumberText
-from odf.opendocument import OpenDocumentSpreadsheet
-from odf.style import Style, TableColumnProperties, TextProperties
-from odf.table import Table, TableCell, TableColumn, TableRow
-from odf.text import P
+from typing import TYPE_CHECKING
 
 from training.monitoring.filters import GROUP_LABELS
 from training.monitoring.indicators import COLUMNS, Report, Shown
 from training.numbers import french_number
 from training.timeutils import french_datetime
+
+if TYPE_CHECKING:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style
+    from odf.table import TableCell
 
 Cell = str | int | float
 #: A cell starting with one of these is read as a formula by spreadsheets (OWASP « CSV
@@ -285,7 +285,12 @@ def _column_widths(sheet: Sheet) -> list[float]:
 def to_ods(sheets: Sequence[Sheet]) -> bytes:
     """One table per sheet. Figures are number cells (office:value, and a French number
     style: grouped thousands, « % », « / 100 »); everything else is a string cell, which
-    no spreadsheet runs as a formula."""
+    no spreadsheet runs as a formula. odfpy is imported here, as openpyxl is below: a rare
+    download."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TableColumnProperties
+    from odf.table import Table, TableCell, TableColumn, TableRow
+
     document = OpenDocumentSpreadsheet()
     styles = _ods_styles(document)
     for sheet in sheets:
@@ -312,6 +317,10 @@ def to_ods(sheets: Sequence[Sheet]) -> bytes:
 
 def _ods_styles(document: OpenDocumentSpreadsheet) -> dict[str, Style]:
     """Cell styles: bold text, and one per kind of figure with its French number style."""
+    from odf.number import Number, NumberStyle, PercentageStyle
+    from odf.number import Text as NumberText
+    from odf.style import Style, TextProperties
+
     french = {"language": "fr", "country": "FR"}
     count = NumberStyle(name="nombre", **french)
     count.addElement(Number(decimalplaces=0, minintegerdigits=1, grouping="true"))
@@ -337,6 +346,10 @@ def _ods_styles(document: OpenDocumentSpreadsheet) -> dict[str, Style]:
 
 
 def _ods_cell(value: Cell, kind: str, styles: dict[str, Style], bold: bool) -> TableCell:
+    from odf import teletype
+    from odf.table import TableCell
+    from odf.text import P
+
     paragraph = P()
     if isinstance(value, str):
         style = {"stylename": styles["bold"]} if bold else {}

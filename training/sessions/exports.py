@@ -6,19 +6,18 @@ the participants themselves, so every text cell that a spreadsheet would read as
 (OWASP « CSV injection ») is neutralised with a leading apostrophe, in both formats.
 """
 
+from __future__ import annotations
+
 import io
 from collections.abc import Sequence
-
-from odf import teletype
-from odf.element import Element
-from odf.opendocument import OpenDocumentSpreadsheet
-from odf.style import Style, TextProperties
-from odf.table import Table, TableCell, TableRow
-from odf.text import P
+from typing import TYPE_CHECKING
 
 from training.csv_export import csv_bytes, neutralise
 from training.sessions.table import ParticipantRow, ProgressTable
 from training.timeutils import french_date, french_datetime
+
+if TYPE_CHECKING:
+    from odf.element import Element
 
 Cell = str | int
 MIME_TYPES = {
@@ -76,7 +75,12 @@ def to_csv(table: ProgressTable, rows: Sequence[ParticipantRow]) -> bytes:
 
 
 def to_ods(table: ProgressTable, rows: Sequence[ParticipantRow]) -> bytes:
-    """One sheet, a bold header; numbers are number cells, texts string cells."""
+    """One sheet, a bold header; numbers are number cells, texts string cells. odfpy is
+    imported here, as openpyxl is for the dashboard's files: a rare download."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TextProperties
+    from odf.table import Table, TableRow
+
     document = OpenDocumentSpreadsheet()
     bold = Style(name="cellule-gras", family="table-cell")
     bold.addElement(TextProperties(fontweight="bold"))
@@ -94,6 +98,10 @@ def to_ods(table: ProgressTable, rows: Sequence[ParticipantRow]) -> bytes:
 
 
 def _ods_cell(value: Cell, style: Element | None) -> Element:
+    from odf import teletype
+    from odf.table import TableCell
+    from odf.text import P
+
     paragraph = P()
     if isinstance(value, int):
         cell = TableCell(valuetype="float", value=value)
