@@ -6,12 +6,14 @@ import pytest
 from flask import template_rendered
 
 from tests.conftest import ROOT
+from tests.learning.test_queries import counted
+from training import shared_pages
 from training.accounts.forms import LoginForm
 from training.accounts.models import Profession
 from training.content.services import import_courses
 from training.extensions import db
 from training.request_log import REQUEST_ID_HEADER
-from training.shared_pages import render_for_anyone
+from training.shared_pages import FRESH_FOR_SECONDS, render_for_anyone
 
 PUBLIC_PAGES = ["/", "/formations", "/aide", "/mentions-legales", "/donnees-personnelles"]
 
@@ -63,27 +65,68 @@ def test_a_signed_in_learner_never_gets_the_anonymous_page_nor_leaves_theirs(app
     assert "Bonjour" not in app.test_client().get("/").get_data(as_text=True)
 
 
-def test_a_course_published_after_a_visit_is_in_the_next_visitors_catalogue(
-    app, client, example_course
+@pytest.fixture
+def clock(monkeypatch):
+    """The time the kept pages see, in seconds, moved on by the test."""
+    now = [1000.0]
+    monkeypatch.setattr(shared_pages, "monotonic", lambda: now[0])
+    return now
+
+
+def test_the_catalogue_asks_nothing_of_the_database_for_a_few_seconds(app, client, clock):
+    client.get("/formations")
+    clock[0] += FRESH_FOR_SECONDS - 0.1
+    with counted(app) as statements:
+        assert client.get("/formations").status_code == 200
+    assert statements == []
+    clock[0] += 0.1
+    with counted(app) as statements:
+        assert client.get("/formations").status_code == 200
+    assert len(statements) == 2, statements
+
+
+def test_a_course_published_after_a_visit_reaches_visitors_within_seconds(
+    app, client, login_as, example_course, clock
 ):
     assert "Cours d&#39;exemple" in client.get("/formations").get_data(as_text=True)
     with app.app_context():
         import_courses([ROOT / "courses" / "socle-commun"])
         db.session.commit()
+    assert "le socle commun" in login_as().get("/formations").get_data(as_text=True)
+    assert "le socle commun" not in client.get("/formations").get_data(as_text=True)
+    clock[0] += FRESH_FOR_SECONDS
     page = client.get("/formations").get_data(as_text=True)
     assert "Cours d&#39;exemple" in page
     assert "le socle commun" in page
 
 
-def test_a_renamed_profession_shows_at_once_in_the_catalogue(app, client, example_course):
+def test_a_renamed_profession_reaches_the_catalogue_within_seconds(
+    app, client, example_course, clock
+):
     before = client.get("/formations").get_data(as_text=True)
     with app.app_context():
         profession = db.session.scalars(db.select(Profession).filter_by(code="autre")).one()
         profession.name = "Autre métier de première ligne"
         db.session.commit()
+    clock[0] += FRESH_FOR_SECONDS
     after = client.get("/formations").get_data(as_text=True)
     assert "Autre métier de première ligne" not in before
     assert "Autre métier de première ligne" in after
+
+
+def test_an_unchanged_catalogue_is_served_again_without_rendering(
+    app, client, example_course, clock
+):
+    client.get("/formations")
+    clock[0] += FRESH_FOR_SECONDS
+    with rendered(app) as templates, counted(app) as statements:
+        assert client.get("/formations").status_code == 200
+    assert templates == []
+    assert len(statements) == 2
+    clock[0] += FRESH_FOR_SECONDS - 0.1
+    with counted(app) as statements:
+        client.get("/formations")
+    assert statements == [], "a page found unchanged is fresh again"
 
 
 @pytest.mark.parametrize("case", ["cookie", "query string", "templates reloading"])

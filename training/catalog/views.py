@@ -13,13 +13,15 @@ from training.errors import render_error
 from training.extensions import db
 from training.learning import services as learning
 from training.learning.outline import outline_of
-from training.shared_pages import render_for_anyone
+from training.shared_pages import recent_page, render_for_anyone
 
 
 @bp.route("/formations")
 @public
 def catalogue():
     """All courses, those meant for the learner's profession first."""
+    if (page := recent_page()) is not None:
+        return page
     cards = services.catalogue_for(current_user if current_user.is_authenticated else None)
     professions = profession_names()
     return render_for_anyone(
