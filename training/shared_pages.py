@@ -45,13 +45,13 @@ def render_for_anyone(template: str, data: Hashable = None, **context) -> str:
     return html
 
 
-def recent_page(fresh_for: float = FRESH_FOR_SECONDS) -> str | None:
-    """The page kept for this request if its view read its data less than `fresh_for` seconds
+def recent_page() -> str | None:
+    """The page kept for this request if its view read its data less than FRESH_FOR_SECONDS
     ago; None when the view must run (and then call render_for_anyone)."""
     if not _shareable():
         return None
     kept = current_app.extensions.get(_CACHE, {}).get(request.path)
-    if kept is None or monotonic() - kept.checked_at >= fresh_for:
+    if kept is None or monotonic() - kept.checked_at >= FRESH_FOR_SECONDS:
         return None
     return kept.html
 
